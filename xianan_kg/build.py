@@ -1,0 +1,99 @@
+"""The build: load → validate → reason → write release artifacts to dist/.
+
+Reasoning happens here and only here; the server opens the artifacts as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import paths
+from .load import Sources, load_sources
+from .namespaces import BASE, bind_prefixes
+from .reason import Inference, reason
+from .serialize import FORMATS, serialize_dataset, serialize_graph
+from .validate import ValidationReport, validate
+
+GRAPH_ONTOLOGY = BASE + "graph/ontology"
+GRAPH_DATA = BASE + "graph/data"
+GRAPH_INFERRED = BASE + "graph/inferred"
+
+ARTIFACT_STEM = "xianan-kg"
+
+
+class BuildError(Exception):
+    """The data does not conform; nothing was written."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.text())
+        self.report = report
+
+
+@dataclass
+class BuildResult:
+    sources: Sources
+    asserted: Graph
+    inference: Inference
+    files: dict[str, Path]
+    timings: dict[str, float]
+
+
+def asserted_graph(sources: Sources) -> Graph:
+    return sources.combined()
+
+
+def artifact_bytes(sources: Sources, inference: Inference) -> dict[str, bytes]:
+    """Every release file by name; pure function of the graphs, hence deterministic."""
+    asserted = asserted_graph(sources)
+    out: dict[str, bytes] = {}
+    for fmt in ("turtle", "nt", "jsonld"):
+        suffix = FORMATS[fmt][1]
+        out[f"{ARTIFACT_STEM}{suffix}"] = serialize_graph(asserted, fmt)
+        out[f"{ARTIFACT_STEM}-inferred{suffix}"] = serialize_graph(inference.graph, fmt)
+    named = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data, GRAPH_INFERRED: inference.graph}
+    for fmt in ("trig", "nquads"):
+        out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(named, fmt)
+    manifest = {
+        "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
+        "graphs": {GRAPH_ONTOLOGY: len(sources.ontology), GRAPH_DATA: len(sources.data), GRAPH_INFERRED: len(inference.graph)},
+        "inferred_by_kind": dict(sorted(inference.counts.items())),
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(out.items())},
+    }
+    out["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return out
+
+
+def build(dist_dir: Path = paths.DIST_DIR, sources: Sources | None = None) -> BuildResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    sources = load_sources() if sources is None else sources
+    timings["load"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    report = validate(sources)
+    timings["validate"] = time.perf_counter() - t0
+    if not report.conforms:
+        raise BuildError(report)
+
+    t0 = time.perf_counter()
+    asserted = asserted_graph(sources)
+    inference = reason(asserted)
+    timings["reason"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    dist_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, data in artifact_bytes(sources, inference).items():
+        target = dist_dir / name
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)  # atomic: a reader never sees half a file
+        files[name] = target
+    timings["write"] = time.perf_counter() - t0
+    return BuildResult(sources, bind_prefixes(asserted), inference, files, timings)
