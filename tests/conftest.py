@@ -1,0 +1,53 @@
+"""Shared fixtures: the graph is loaded, validated and reasoned once per test session."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from xianan_kg import paths
+from xianan_kg.build import BuildResult, build
+from xianan_kg.load import Sources, load_sources
+
+ROOT = paths.ROOT
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def sources() -> Sources:
+    return load_sources()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, sources: Sources) -> BuildResult:
+    return build(tmp_path_factory.mktemp("dist"), sources=load_sources())
+
+
+@pytest.fixture(scope="session")
+def asserted(built: BuildResult) -> Graph:
+    return built.asserted
+
+
+@pytest.fixture(scope="session")
+def closure(built: BuildResult) -> Graph:
+    g = Graph()
+    for t in built.asserted:
+        g.add(t)
+    for t in built.inference.graph:
+        g.add(t)
+    return g
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run the installed console script as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "xianan_kg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+    )
