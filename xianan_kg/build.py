@@ -61,7 +61,11 @@ def artifact_bytes(sources: Sources, inference: Inference) -> dict[str, bytes]:
         out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(named, fmt)
     manifest = {
         "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
-        "graphs": {GRAPH_ONTOLOGY: len(sources.ontology), GRAPH_DATA: len(sources.data), GRAPH_INFERRED: len(inference.graph)},
+        "graphs": {
+            GRAPH_ONTOLOGY: len(sources.ontology),
+            GRAPH_DATA: len(sources.data),
+            GRAPH_INFERRED: len(inference.graph),
+        },
         "inferred_by_kind": dict(sorted(inference.counts.items())),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(out.items())},
     }

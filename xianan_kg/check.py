@@ -32,7 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(s, URIRef) or not str(s).startswith(BASE) or "#" in str(s):
             continue
         for lang in ("zh", "en"):
-            labels = [o for p in (RDFS.label, SKOS.prefLabel) for o in graph.objects(s, p) if getattr(o, "language", None) == lang]
+            labels = [
+                o
+                for p in (RDFS.label, SKOS.prefLabel)
+                for o in graph.objects(s, p)
+                if getattr(o, "language", None) == lang
+            ]
             if len(labels) != 1:
                 problems.append(f"{s}: needs exactly one @{lang} label, has {len(labels)}")
         if not any(graph.objects(s, RDF.type)):

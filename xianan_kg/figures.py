@@ -50,9 +50,7 @@ def check_figures(graph: Graph) -> list[FigureProblem]:
         if factor is None:
             problems.append(FigureProblem(fig, f"unit {unit} has no xk:conversionFactor"))
         elif Decimal(str(stated)) * Decimal(str(factor)) != Decimal(str(value)):
-            problems.append(
-                FigureProblem(fig, f"value {value} is not stated {stated} × factor {factor} of {unit}")
-            )
+            problems.append(FigureProblem(fig, f"value {value} is not stated {stated} × factor {factor} of {unit}"))
         base = graph.value(unit, XK.unitBase)
         if base is not None and graph.value(fig, XK.baseUnit) not in (None, base):
             problems.append(FigureProblem(fig, f"xk:baseUnit should be {base}"))

@@ -50,8 +50,9 @@ def _jsonld(graph: Graph) -> bytes:
 
 
 def _sorted_json(node: object) -> object:
+    """Sort arrays that are sets in JSON-LD; an @list is an ordered RDF collection and keeps its order."""
     if isinstance(node, dict):
-        return {k: _sorted_json(v) for k, v in node.items()}
+        return {k: [_sorted_json(x) for x in v] if k == "@list" else _sorted_json(v) for k, v in node.items()}
     if isinstance(node, list):
         items = [_sorted_json(v) for v in node]
         return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))

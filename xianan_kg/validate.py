@@ -102,7 +102,13 @@ def validate(sources: Sources, shapes: Graph | None = None) -> ValidationReport:
 
 def blank_node_violations(data: Graph) -> list[Violation]:
     """Data nodes need IRIs: a blank node cannot be linked to, dereferenced or serialised stably."""
-    found = sorted({(str(p), str(o if isinstance(s, BNode) else s)) for s, p, o in data if isinstance(s, BNode) or isinstance(o, BNode)})
+    found = sorted(
+        {
+            (str(p), str(o if isinstance(s, BNode) else s))
+            for s, p, o in data
+            if isinstance(s, BNode) or isinstance(o, BNode)
+        }
+    )
     return [
         Violation(focus=node, path=_short(URIRef(pred), data), message="blank node in the data: give every node an IRI")
         for pred, node in found

@@ -1,0 +1,80 @@
+"""The release artifacts: complete, parseable, and byte-identical when built twice."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from xianan_kg import paths
+from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build
+from xianan_kg.load import load_sources
+
+EXPECTED = {
+    "xianan-kg.ttl",
+    "xianan-kg.nt",
+    "xianan-kg.jsonld",
+    "xianan-kg-inferred.ttl",
+    "xianan-kg-inferred.nt",
+    "xianan-kg-inferred.jsonld",
+    "xianan-kg.trig",
+    "xianan-kg.nq",
+    "manifest.json",
+}
+
+
+def test_build_writes_every_artifact(built):
+    assert set(built.files) == EXPECTED
+
+
+def test_build_is_deterministic(built, tmp_path):
+    again = build(tmp_path, sources=load_sources())
+    for name, path in built.files.items():
+        assert again.files[name].read_bytes() == path.read_bytes(), name
+
+
+def test_asserted_artifacts_agree(built):
+    ttl = Graph().parse(built.files["xianan-kg.ttl"], format="turtle")
+    nt = Graph().parse(built.files["xianan-kg.nt"], format="nt")
+    jsonld = Graph().parse(built.files["xianan-kg.jsonld"], format="json-ld")
+    assert len(ttl) == len(built.asserted)
+    assert isomorphic(ttl, nt)
+    assert isomorphic(ttl, jsonld)
+    assert isomorphic(ttl, built.asserted)
+
+
+def test_inferred_artifact_holds_only_entailments(built):
+    inferred = Graph().parse(built.files["xianan-kg-inferred.nt"], format="nt")
+    assert len(inferred) == len(built.inference.graph)
+    assert not set(inferred) & set(built.asserted)
+
+
+def test_trig_has_three_named_graphs(built):
+    ds = Dataset()
+    ds.parse(built.files["xianan-kg.trig"], format="trig")
+    sizes = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
+    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED}
+    assert sizes[GRAPH_INFERRED] == len(built.inference.graph)
+
+
+def test_manifest_lists_checksums_and_inference_counts(built):
+    manifest = json.loads(built.files["manifest.json"].read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == EXPECTED - {"manifest.json"}
+    assert manifest["source"]["sha256"].startswith("e69306a6")
+    assert manifest["inferred_by_kind"]["rdf:type"] > 100
+
+
+def test_no_literal_subjects_in_any_artifact(built):
+    for line in built.files["xianan-kg-inferred.nt"].read_text(encoding="utf-8").splitlines():
+        assert line.startswith(("<", "_:"))
+
+
+def test_build_refuses_nonconforming_data_and_writes_nothing(tmp_path):
+    broken = paths.ROOT / "tests" / "shapes" / "FigureShape-invalid-01.ttl"
+    context = [paths.DATA_DIR / f for f in ("places.ttl", "organisations.ttl", "dataset.ttl")]
+    with pytest.raises(BuildError) as exc:
+        build(tmp_path / "dist", sources=load_sources(data_files=[*context, broken]))
+    assert "xk:value must equal" in str(exc.value)
+    assert not (tmp_path / "dist").exists()
