@@ -12,8 +12,9 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from .errors import InputError
 from .figures import check_figures
-from .load import InputError, load_sources
+from .load import load_sources
 from .namespaces import BASE
 
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
 from . import __version__, paths
 from .build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build
-from .load import InputError, load_sources
+from .errors import UserError
+from .load import load_sources
 from .reason import InconsistencyError, reason
 from .serialize import FORMATS, QUAD_FORMATS, serialize_dataset, serialize_graph
 from .validate import load_shapes, validate
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
+
+# Further subcommands live in their own modules, each with `register(subparsers)`.
+COMMAND_MODULES: tuple[str, ...] = ("xianan_kg.server.command", "xianan_kg.query_cli", "xianan_kg.link")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -89,6 +94,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--inferred", action="store_true", help="include the OWL 2 RL entailments")
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return p
 
 
@@ -96,9 +104,9 @@ def run(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except InputError as exc:
+    except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return exc.exit_code
     except BuildError as exc:
         print(exc.report.text(), file=sys.stderr)
         print("error: the data does not conform to the shapes; nothing was written", file=sys.stderr)

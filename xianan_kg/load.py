@@ -10,12 +10,9 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
 from .anchor import QuoteProblem, anchor_quotes
+from .errors import InputError
 from .namespaces import bind_prefixes
 from .source import SourceText
-
-
-class InputError(Exception):
-    """An input file is missing or cannot be parsed; the message names the file and line."""
 
 
 def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
