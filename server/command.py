@@ -1,9 +1,79 @@
-"""Placeholder: this subcommand is being built (see the issue)."""
+"""`xianan-kg serve`: the endpoint and linked-data pages on gunicorn, from the prebuilt release artifacts.
+
+The artifacts are checked (every file against the manifest's sha256) and loaded once,
+in the master process, before any worker starts: a missing or corrupt file stops the
+command with its name and a non-zero exit, and nothing is reasoned again. Workers are
+forked with the loaded store and answer concurrently (threads: the engine releases the
+GIL while it evaluates). SIGTERM stops gracefully: workers finish their requests.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from xianan_kg import paths
+from xianan_kg.errors import UserError
+from xianan_kg.namespaces import BASE
+
+STORES = ("oxigraph", "memory")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommand to the `xianan-kg` parser."""
+    p = sub.add_parser(
+        "serve",
+        help="serve the built graph over HTTP: SPARQL 1.1 endpoint, linked-data pages",
+        description=(
+            "Serve dist/ (run `xianan-kg build` first) with gunicorn: /sparql (SPARQL 1.1 Protocol, read-only), "
+            "every IRI of the graph at its own path (/id/…), /ontology, /.well-known/void, /dump. "
+            "Access log on standard output; stops cleanly on SIGTERM or Ctrl-C."
+        ),
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port; 0 picks a free one (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
+    p.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    p.add_argument("--store", choices=STORES, default="oxigraph", help="query engine (default: %(default)s)")
+    p.add_argument("--dist", default=str(paths.DIST_DIR), help="release artifacts to serve (default: %(default)s)")
+    p.add_argument(
+        "--base-iri",
+        default=BASE,
+        help="IRI prefix served at this server's paths: <BASE>X is at /X (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .app import create_app  # Flask and gunicorn are imported only when serving
+    from .config import ServerConfig
+    from .gunicorn_runner import GunicornServer, announce
+
+    parts = urlsplit(args.base_iri)
+    if parts.scheme not in ("http", "https") or not parts.netloc or not args.base_iri.endswith("/"):
+        raise UserError(f"--base-iri {args.base_iri}: give an http(s) IRI ending in /, e.g. {BASE}")
+    for name in ("workers", "threads"):
+        if getattr(args, name) < 1:
+            raise UserError(f"--{name} must be at least 1")
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port {args.port}: not a TCP port")
+    config = ServerConfig(dist=Path(args.dist), store=args.store, base_iri=args.base_iri)
+    app = create_app(config)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    options = {
+        "bind": f"{host}:{args.port}",
+        "workers": args.workers,
+        "worker_class": "gthread",
+        "threads": args.threads,
+        "accesslog": "-",
+        "errorlog": "-",
+        "timeout": 120,
+        "graceful_timeout": 10,
+        "limit_request_line": 8190,  # long GET queries; longer ones go by POST
+        "proc_name": "xianan-kg",
+        "control_socket_disable": True,  # gunicorn >= 25 would open a socket in $HOME otherwise
+        "when_ready": announce(config),
+    }
+    GunicornServer(app, options).run()
+    return 0

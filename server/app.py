@@ -1,0 +1,25 @@
+"""The Flask app factory: one app per published dataset, configured by the object passed in."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import linked_data, protocol, ui
+from .config import ServerConfig
+from .dataset import PublishedDataset, open_dataset
+from .errors import register_error_handlers
+from .headers import register_header_hooks
+
+
+def create_app(config: ServerConfig | None = None, dataset: PublishedDataset | None = None) -> Flask:
+    """Open the release artifacts named by `config` (or use an already opened `dataset`) and serve them."""
+    config = config or ServerConfig()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.extensions["xianan_kg"] = dataset or open_dataset(config)
+    register_header_hooks(app)
+    register_error_handlers(app)
+    app.register_blueprint(protocol.bp)
+    app.register_blueprint(linked_data.bp)
+    app.register_blueprint(ui.bp)
+    return app

@@ -1,0 +1,92 @@
+"""The published dataset: the release artifacts, checked against their manifest and opened in a store.
+
+The version that ETags carry is the sha256 of `manifest.json`, which itself lists
+the sha256 of every artifact, so any rebuild that changes a byte changes every ETag.
+A missing or corrupt artifact stops the server at startup with the file's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from flask import current_app
+
+from xianan_kg.build import ARTIFACT_STEM
+from xianan_kg.errors import InputError, UserError
+from xianan_kg.store import LocalStore, open_store
+
+from .config import ServerConfig
+
+MANIFEST = "manifest.json"
+REQUIRED = (MANIFEST, f"{ARTIFACT_STEM}.nq")
+
+
+class NotBuilt(UserError):
+    """No release artifacts where the server looks for them."""
+
+
+def read_manifest(dist: Path) -> dict:
+    """The build's manifest after checking every file it lists against its sha256."""
+    for name in REQUIRED:
+        if not (dist / name).is_file():
+            raise NotBuilt(f"{dist / name}: not found; run `xianan-kg build` first (or pass --dist)")
+    path = dist / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = dict(manifest["files"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: corrupt manifest ({exc}); run `xianan-kg build` again") from None
+    for name, expected in sorted(files.items()):
+        artifact = dist / name
+        if not artifact.is_file():
+            raise InputError(f"{artifact}: listed in {MANIFEST} but missing; run `xianan-kg build` again")
+        if hashlib.sha256(artifact.read_bytes()).hexdigest() != expected:
+            raise InputError(f"{artifact}: corrupt (sha256 differs from {MANIFEST}); run `xianan-kg build` again")
+    return manifest
+
+
+@dataclass
+class PublishedDataset:
+    config: ServerConfig
+    store: LocalStore
+    version: str  # sha256 of manifest.json
+    last_modified: datetime
+    triples_per_graph: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def graph_names(self) -> tuple[str, ...]:
+        return self.store.graph_names
+
+    @cached_property
+    def triples_in_union(self) -> int:
+        """Distinct triples of the default graph (the union of all graphs)."""
+        row = self.store.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").to_result().rows[0]
+        return int(row["n"])
+
+    def artifact(self, name: str) -> Path | None:
+        path = self.config.dist / name
+        return path if path.is_file() else None
+
+
+def open_dataset(config: ServerConfig) -> PublishedDataset:
+    manifest = read_manifest(config.dist)
+    path = config.dist / MANIFEST
+    store = open_store(config.store, config.dist)
+    counts = {name: int(n) for name, n in manifest.get("graphs", {}).items()}
+    return PublishedDataset(
+        config=config,
+        store=store,
+        version=hashlib.sha256(path.read_bytes()).hexdigest(),
+        last_modified=datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC),
+        triples_per_graph=counts,
+    )
+
+
+def current_dataset() -> PublishedDataset:
+    """The dataset of the app handling the current request."""
+    return current_app.extensions["xianan_kg"]

@@ -1,0 +1,52 @@
+"""Headers every response needs: CORS (public data is read from other sites' pages), Vary, and caching.
+
+Responses computed from the dataset carry an ETag made of the dataset version and
+the media type (one ETag per representation, since they vary by Accept) and the
+build time as Last-Modified; a client that sends the ETag back gets a 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Flask, Response, request
+
+from .dataset import current_dataset
+
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+PREFLIGHT_MAX_AGE = "86400"
+
+
+def dataset_response(response: Response) -> Response:
+    """Mark a GET/HEAD response as a representation of this dataset version; answer 304 when it is unchanged."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    dataset = current_dataset()
+    variant = hashlib.sha256((response.content_type or "").encode("utf-8")).hexdigest()[:8]
+    response.set_etag(f"{dataset.version[:20]}-{variant}", weak=True)
+    response.last_modified = dataset.last_modified
+    response.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate: a rebuild changes the data
+    return response.make_conditional(request)
+
+
+def register_header_hooks(app: Flask) -> None:
+    @app.before_request
+    def preflight() -> Response | None:
+        if request.method != "OPTIONS":
+            return None
+        response = Response(status=204)
+        response.headers["Allow"] = ALLOWED_METHODS
+        if request.headers.get("Access-Control-Request-Method"):
+            response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+                "Access-Control-Request-Headers", "Accept, Content-Type, If-None-Match"
+            )
+            response.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+        return response
+
+    @app.after_request
+    def common_headers(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Location, Content-Location, Link"
+        response.vary.add("Accept")
+        return response
