@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import paths
+from .linkset import load_linksets
 from .load import Sources, load_sources
 from .namespaces import BASE, bind_prefixes
 from .reason import Inference, reason
@@ -23,6 +24,7 @@ from .validate import ValidationReport, validate
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_INFERRED = BASE + "graph/inferred"
+GRAPH_LINKS = BASE + "graph/links"  # data/links/*.ttl with their VoID; present only when there are linksets
 
 ARTIFACT_STEM = "xianan-kg"
 
@@ -48,7 +50,7 @@ def asserted_graph(sources: Sources) -> Graph:
     return sources.combined()
 
 
-def artifact_bytes(sources: Sources, inference: Inference) -> dict[str, bytes]:
+def artifact_bytes(sources: Sources, inference: Inference, links: Graph | None = None) -> dict[str, bytes]:
     """Every release file by name; pure function of the graphs, hence deterministic."""
     asserted = asserted_graph(sources)
     out: dict[str, bytes] = {}
@@ -57,15 +59,13 @@ def artifact_bytes(sources: Sources, inference: Inference) -> dict[str, bytes]:
         out[f"{ARTIFACT_STEM}{suffix}"] = serialize_graph(asserted, fmt)
         out[f"{ARTIFACT_STEM}-inferred{suffix}"] = serialize_graph(inference.graph, fmt)
     named = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data, GRAPH_INFERRED: inference.graph}
+    if links:
+        named[GRAPH_LINKS] = links
     for fmt in ("trig", "nquads"):
         out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(named, fmt)
     manifest = {
         "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
-        "graphs": {
-            GRAPH_ONTOLOGY: len(sources.ontology),
-            GRAPH_DATA: len(sources.data),
-            GRAPH_INFERRED: len(inference.graph),
-        },
+        "graphs": {name: len(graph) for name, graph in named.items()},
         "inferred_by_kind": dict(sorted(inference.counts.items())),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(out.items())},
     }
@@ -73,10 +73,13 @@ def artifact_bytes(sources: Sources, inference: Inference) -> dict[str, bytes]:
     return out
 
 
-def build(dist_dir: Path = paths.DIST_DIR, sources: Sources | None = None) -> BuildResult:
+def build(
+    dist_dir: Path = paths.DIST_DIR, sources: Sources | None = None, links_dir: Path = paths.LINKS_DIR
+) -> BuildResult:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sources = load_sources() if sources is None else sources
+    links = load_linksets(links_dir, sources.data)
     timings["load"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -93,7 +96,7 @@ def build(dist_dir: Path = paths.DIST_DIR, sources: Sources | None = None) -> Bu
     t0 = time.perf_counter()
     dist_dir.mkdir(parents=True, exist_ok=True)
     files = {}
-    for name, data in artifact_bytes(sources, inference).items():
+    for name, data in artifact_bytes(sources, inference, links).items():
         target = dist_dir / name
         tmp = target.with_suffix(target.suffix + ".tmp")
         tmp.write_bytes(data)

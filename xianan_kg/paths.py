@@ -8,11 +8,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 DATA_DIR = ROOT / "data"
 SOURCE_FILE = DATA_DIR / "source" / "xianan-2023-review.zh.txt"
+LINKS_DIR = DATA_DIR / "links"  # linksets to other datasets: loaded apart from the data, never reasoned over
 QC_DIR = ONTOLOGY_DIR / "qc"
 QUERIES_DIR = ROOT / "queries"
 DIST_DIR = ROOT / "dist"
 
-ONTOLOGY_FILES = ("xianan.ttl", "schemes.ttl")
+ONTOLOGY_FILES = ("xianan.ttl", "schemes.ttl", "alignments.ttl")
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
 
