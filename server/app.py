@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import linked_data, protocol, ui
+from . import dashboard, execution, linked_data, protocol, search, site, source_text, ui
 from .config import ServerConfig
 from .dataset import PublishedDataset, open_dataset
 from .errors import register_error_handlers
@@ -16,10 +16,13 @@ def create_app(config: ServerConfig | None = None, dataset: PublishedDataset | N
     config = config or ServerConfig()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
-    app.extensions["xianan_kg"] = dataset or open_dataset(config)
+    app.extensions["xianan_kg"] = dataset = dataset or open_dataset(config)
+    execution.init_app(app, dataset.store, dataset.config.limits, dataset.config.store)  # query processes
     register_header_hooks(app)
     register_error_handlers(app)
     app.register_blueprint(protocol.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(ui.bp)
+    for pages in (site, search, dashboard, source_text):  # the human pages (site: header, language)
+        app.register_blueprint(pages.bp)
     return app

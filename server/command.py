@@ -3,21 +3,25 @@
 The artifacts are checked (every file against the manifest's sha256) and loaded once,
 in the master process, before any worker starts: a missing or corrupt file stops the
 command with its name and a non-zero exit, and nothing is reasoned again. Workers are
-forked with the loaded store and answer concurrently (threads: the engine releases the
-GIL while it evaluates). SIGTERM stops gracefully: workers finish their requests.
+forked with the loaded store and answer concurrently (threads); each worker runs its
+queries in query processes of its own (execution.py), one per thread, so that a query
+past --query-timeout is killed. SIGTERM stops gracefully: workers finish their requests,
+and the running queries with them.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import math
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from xianan_kg import paths
 from xianan_kg.errors import UserError
 from xianan_kg.namespaces import BASE
-
-STORES = ("oxigraph", "memory")
+from xianan_kg.store import STORE_HELP, store_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,8 +39,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8000, help="TCP port; 0 picks a free one (default: %(default)s)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
     p.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
-    p.add_argument("--store", choices=STORES, default="oxigraph", help="query engine (default: %(default)s)")
+    p.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
+    p.add_argument(
+        "--cache",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep answers of repeated queries in memory, per worker (default: on)",
+    )
     p.add_argument("--dist", default=str(paths.DIST_DIR), help="release artifacts to serve (default: %(default)s)")
+    p.add_argument(
+        "--query-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a query still running after SECONDS is cancelled (its process killed) and answered 503 "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="an answer of more than N solutions or triples is refused with 400 (default: %(default)s)",
+    )
     p.add_argument(
         "--base-iri",
         default=BASE,
@@ -48,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app  # Flask and gunicorn are imported only when serving
     from .config import ServerConfig
-    from .gunicorn_runner import GunicornServer, announce
+    from .gunicorn_runner import GunicornServer, announce, query_process_hooks
 
     parts = urlsplit(args.base_iri)
     if parts.scheme not in ("http", "https") or not parts.netloc or not args.base_iri.endswith("/"):
@@ -58,8 +83,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise UserError(f"--{name} must be at least 1")
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port}: not a TCP port")
-    config = ServerConfig(dist=Path(args.dist), store=args.store, base_iri=args.base_iri)
+    if not 0 < args.query_timeout <= 3600 or args.max_rows < 1:
+        raise UserError("--query-timeout must be between 0 and 3600 seconds, --max-rows at least 1")
+    limits = replace(
+        ServerConfig.limits, timeout=args.query_timeout, max_rows=args.max_rows, max_concurrent=args.threads
+    )
+    config = ServerConfig(
+        dist=Path(args.dist), store=args.store, base_iri=args.base_iri, cache=args.cache, limits=limits
+    )
     app = create_app(config)
+    gc.freeze()  # the loaded store's objects are shared with every worker; the collector leaves them be
     host = f"[{args.host}]" if ":" in args.host else args.host
     options = {
         "bind": f"{host}:{args.port}",
@@ -69,11 +102,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "accesslog": "-",
         "errorlog": "-",
         "timeout": 120,
-        "graceful_timeout": 10,
+        "graceful_timeout": math.ceil(limits.timeout) + 5,  # a draining worker lets its running queries finish
         "limit_request_line": 8190,  # long GET queries; longer ones go by POST
         "proc_name": "xianan-kg",
         "control_socket_disable": True,  # gunicorn >= 25 would open a socket in $HOME otherwise
         "when_ready": announce(config),
+        **query_process_hooks(app),
     }
     GunicornServer(app, options).run()
     return 0

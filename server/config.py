@@ -8,14 +8,20 @@ from pathlib import Path
 from xianan_kg import paths
 from xianan_kg.namespaces import BASE
 
+from .limits import QueryLimits
+
 
 @dataclass(frozen=True)
 class ServerConfig:
     dist: Path = paths.DIST_DIR  # release artifacts written by `xianan-kg build`
-    store: str = "oxigraph"  # engine: oxigraph (fast, default) or memory (rdflib, the reference)
+    store: str = "oxigraph"  # oxigraph[:disk|:PATH], memory (rdflib) or a SPARQL endpoint URL (xianan_kg.store)
     base_iri: str = BASE  # IRIs under this prefix are served at their own path on this server
     max_request_bytes: int = 1_000_000  # largest POST body; a longer query is a 413
     max_incoming_links: int = 2_000  # incoming links listed on an entity page
+    cache: bool = True  # keep query answers in memory (server/cache.py); off for cold measurements
+    cache_max_bytes: int = 64 * 2**20  # per worker process
+    cache_max_entry_bytes: int = 2 * 2**20  # a larger answer is computed every time
+    limits: QueryLimits = QueryLimits()  # time, rows, bytes, memory, processes of a query (limits.py)
 
     @property
     def id_space(self) -> str:

@@ -2,7 +2,8 @@
 
 The version that ETags carry is the sha256 of `manifest.json`, which itself lists
 the sha256 of every artifact, so any rebuild that changes a byte changes every ETag.
-A missing or corrupt artifact stops the server at startup with the file's name.
+A missing or corrupt artifact stops the server at startup with the file's name, and so
+does an external store (`--store URL`) whose graphs do not hold this build's triples.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from flask import current_app
 
 from xianan_kg.build import ARTIFACT_STEM
 from xianan_kg.errors import InputError, UserError
-from xianan_kg.store import LocalStore, open_store
+from xianan_kg.load_store import check_loaded
+from xianan_kg.store import LocalStore, is_endpoint, open_store
 
+from .cache import AnswerCache
 from .config import ServerConfig
 
 MANIFEST = "manifest.json"
@@ -57,6 +60,7 @@ class PublishedDataset:
     version: str  # sha256 of manifest.json
     last_modified: datetime
     triples_per_graph: dict[str, int] = field(default_factory=dict)
+    cache: AnswerCache | None = None  # answers of repeated queries (cache.py); None with --no-cache
 
     @property
     def graph_names(self) -> tuple[str, ...]:
@@ -78,12 +82,16 @@ def open_dataset(config: ServerConfig) -> PublishedDataset:
     path = config.dist / MANIFEST
     store = open_store(config.store, config.dist)
     counts = {name: int(n) for name, n in manifest.get("graphs", {}).items()}
+    if is_endpoint(config.store):
+        check_loaded(store, counts)  # the external store must hold this very build
+    cache = AnswerCache(config.cache_max_bytes, config.cache_max_entry_bytes) if config.cache else None
     return PublishedDataset(
         config=config,
         store=store,
         version=hashlib.sha256(path.read_bytes()).hexdigest(),
         last_modified=datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC),
         triples_per_graph=counts,
+        cache=cache,
     )
 
 

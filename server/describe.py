@@ -4,9 +4,11 @@ The RDF description is the entity's Concise Bounded Description (its own triples
 following blank nodes and its `#fragment` resources such as a quote's selectors),
 its incoming links, the labels of everything it touches (so a client can show
 names without a second request), and the selectors of the quotes it was derived
-from. The page shows the same graph: labels in both languages, types, every
-property with links, the quoted words with their position in the source, and
-incoming links; statements that only the OWL 2 RL reasoner produced are marked.
+from. The page shows the same graph for a reader: names in both languages, types,
+every property with the names of what it links to, amounts with their units, the
+figures about the entity, each quote highlighted inside its sentence with a link to
+its place in the source text, incoming links and a picture of the neighbourhood;
+statements that only the OWL 2 RL reasoner produced are marked.
 """
 
 from __future__ import annotations
@@ -19,10 +21,15 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from xianan_kg.build import GRAPH_INFERRED
-from xianan_kg.namespaces import OA, bind_prefixes, sparql_prologue
+from xianan_kg.namespaces import OA, XK, bind_prefixes, sparql_prologue
+from xianan_kg.source import SourceText
 from xianan_kg.store import LocalStore
 
 from .config import ServerConfig
+from .formatting import format_literal, format_number, with_unit
+from .labels import NameIndex
+from .source_text import InContext, in_sentence
+from .svg import Neighbour, Neighbourhood, neighbourhood
 
 DESCRIPTION_QUERY = (
     sparql_prologue()
@@ -35,14 +42,27 @@ CONSTRUCT {
   UNION { ?this ?link ?part . ?part ?pp ?po
           FILTER(isBlank(?part) || STRSTARTS(STR(?part), CONCAT(STR(?this), "#"))) }
   UNION { ?in ?ip ?this }
-  UNION { { ?this ?x ?n } UNION { ?n ?x ?this } UNION { ?this ?n ?x } UNION { ?x ?n ?this }
+  UNION { { SELECT DISTINCT ?this ?n WHERE { { ?this ?x ?n } UNION { ?n ?x ?this } UNION { ?this ?n ?x } UNION { ?x ?n ?this } } }
           { ?n rdfs:label ?label } UNION { ?n skos:prefLabel ?pref } }
   UNION { ?this prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel ?sp ?so }
 }"""
 )
+# (The neighbours are collected in a subquery first: joined directly with every label, pyoxigraph takes ~100 ms.)
+# The figures about an entity (or the entity itself, when it is a figure), with their quotes' selectors.
+FIGURES_QUERY = (
+    sparql_prologue()
+    + """
+CONSTRUCT { ?fig ?p ?o . ?quote oa:hasSelector ?sel . ?sel ?sp ?so } WHERE {
+  { ?fig xk:about ?this } UNION { ?fig a xk:Figure FILTER(?fig = ?this) }
+  { ?fig ?p ?o } UNION { ?fig prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel ?sp ?so }
+}"""
+)
 EXISTS_QUERY = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 STATEMENT_GRAPHS_QUERY = "SELECT ?this ?p ?o ?g WHERE { GRAPH ?g { ?this ?p ?o } }"
-LABELS = (RDFS.label, SKOS.prefLabel)
+LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+DESCRIPTIONS = (RDFS.comment, SKOS.definition)
+NOT_IN_TABLE = (*LABELS, *DESCRIPTIONS, RDF.type, PROV.wasDerivedFrom)
+NOT_IN_PICTURE = (RDF.type, PROV.wasDerivedFrom, OA.hasSource)
 LANGUAGES = ("zh", "en")
 
 
@@ -75,27 +95,48 @@ class QuoteView:
     exact: str
     start: int | None
     end: int | None
-    prefix: str
-    suffix: str
+    context: InContext  # the sentence around the quote, the quote itself in `exact`
+    source_href: str | None  # the passage marked in /source
+
+
+@dataclass(frozen=True)
+class FigureView:
+    figure: TermView
+    indicator: TermView | None
+    measure: TermView | None
+    stated: str  # "15.48 亿元"
+    normalised: str  # "1,548,000,000 元"
+    qualifiers: list[TermView]
+    year: str
+    quotes: list[QuoteView]
 
 
 @dataclass
 class EntityPage:
     iri: str
     title: str
-    labels: list[tuple[str, str]]
+    lang: str
+    labels: list[tuple[str, str]]  # (language, name), preferred names
+    alt_labels: list[tuple[str, str]]
+    descriptions: list[tuple[str, str]]
     types: list[ValueView]
+    figure: FigureView | None  # when the entity is a figure
+    figures: list[FigureView]  # figures about the entity
     properties: list[PropertyView]
     quotes: list[QuoteView]
     incoming: list[tuple[TermView, TermView]]
     incoming_total: int
+    picture: Neighbourhood | None
 
 
 class Describer:
-    """Descriptions of our IRIs from one store, rendered with one configuration."""
+    """Descriptions of our IRIs from one store, named with one name index, rendered with one configuration."""
 
-    def __init__(self, store: LocalStore, config: ServerConfig) -> None:
-        self.store, self.config = store, config
+    def __init__(
+        self, store: LocalStore, config: ServerConfig, names: NameIndex | None = None, source: SourceText | None = None
+    ) -> None:
+        self.store, self.config, self.source = store, config, source
+        self.names = names if names is not None else NameIndex.load(store)
 
     def exists(self, iri: str) -> bool:
         """Whether the IRI occurs in the dataset (as subject or object): cheaper than describing it."""
@@ -106,32 +147,37 @@ class Describer:
         result = self.store.execute(DESCRIPTION_QUERY, bindings={"this": URIRef(iri)}).to_result()
         return bind_prefixes(result.graph) if result.graph is not None else bind_prefixes(Graph())
 
-    def page(self, iri: str, graph: Graph) -> EntityPage:
+    def page(self, iri: str, graph: Graph, lang: str = "en") -> EntityPage:
         subject = URIRef(iri)
-        view = TermViews(graph, self.config)
+        view = TermViews(graph, self.config, self.names, lang)
         inferred_only = self._inferred_only(subject)
-        labels = sorted(
-            {(o.language or "", str(o)) for p in LABELS for o in graph.objects(subject, p) if isinstance(o, Literal)},
-            key=lambda pair: (LANGUAGES.index(pair[0]) if pair[0] in LANGUAGES else len(LANGUAGES), pair),
-        )
-        properties: dict[URIRef, PropertyView] = {}
+        properties: dict[Node, PropertyView] = {}
         types = []
         for p, o in sorted(graph.predicate_objects(subject)):
-            value = ValueView(view(o), (p, o) in inferred_only)
+            value = ValueView(view.value(subject, p, o), (p, o) in inferred_only)
             if p == RDF.type:
                 types.append(value)
-            elif p not in LABELS:
+            elif p not in NOT_IN_TABLE:
                 properties.setdefault(p, PropertyView(view(p))).values.append(value)
         incoming = sorted(((view(s), view(p)) for s, p in graph.subject_predicates(subject)), key=_sort_key)
+        figures = self._figures(subject, view)
+        own_figure = next((f for f in figures if f.figure.iri == iri), None)
+        title = self.names.label(iri, lang) or view(subject).text
         return EntityPage(
             iri=iri,
-            title=view.label(subject) or iri,
-            labels=labels,
+            title=title,
+            lang=lang,
+            labels=_literals(graph, subject, (RDFS.label, SKOS.prefLabel)),
+            alt_labels=_literals(graph, subject, (SKOS.altLabel,)),
+            descriptions=_in_language(_literals(graph, subject, DESCRIPTIONS), lang),
             types=sorted(types, key=lambda v: (v.inferred, v.term.text)),
+            figure=own_figure,
+            figures=[f for f in figures if f is not own_figure],
             properties=sorted(properties.values(), key=_property_key),
             quotes=self._quotes(subject, graph, view),
             incoming=incoming[: self.config.max_incoming_links],
             incoming_total=len(incoming),
+            picture=self._picture(subject, graph, view, title),
         )
 
     def _inferred_only(self, subject: URIRef) -> set[tuple[Node, Node]]:
@@ -140,62 +186,114 @@ class Describer:
             graphs[(row["p"], row["o"])].add(str(row["g"]))
         return {statement for statement, names in graphs.items() if names == {GRAPH_INFERRED}}
 
-    @staticmethod
-    def _quotes(subject: URIRef, graph: Graph, view: TermViews) -> list[QuoteView]:
+    def _quotes(self, subject: URIRef, graph: Graph, view: TermViews) -> list[QuoteView]:
         """The passages the entity came from; a quote's page shows its own passage."""
         quotes = sorted(set(graph.objects(subject, PROV.wasDerivedFrom)))
         if (subject, OA.hasSelector, None) in graph:
             quotes.append(subject)
-        out = []
-        for quote in quotes:
-            text = {p: o for sel in graph.objects(quote, OA.hasSelector) for p, o in graph.predicate_objects(sel)}
-            if OA.exact not in text and OA.start not in text:
-                continue
-            out.append(
-                QuoteView(
-                    quote=view(quote),
-                    exact=str(text.get(OA.exact, "")),
-                    start=_int(text.get(OA.start)),
-                    end=_int(text.get(OA.end)),
-                    prefix=str(text.get(OA.prefix, "")),
-                    suffix=str(text.get(OA.suffix, "")),
+        out = [q for q in (self._quote(quote, graph, view) for quote in quotes) if q is not None]
+        return sorted(out, key=lambda q: (q.start is None, q.start or 0))
+
+    def _quote(self, quote: Node, graph: Graph, view: TermViews) -> QuoteView | None:
+        text = {p: o for sel in graph.objects(quote, OA.hasSelector) for p, o in graph.predicate_objects(sel)}
+        if OA.exact not in text and OA.start not in text:
+            return None
+        exact = str(text.get(OA.exact, ""))
+        start, end = _int(text.get(OA.start)), _int(text.get(OA.end))
+        if self.source is not None and start is not None and end is not None and end <= len(self.source.text):
+            context = in_sentence(self.source.text, start, end)
+            href = f"/source?start={start}&end={end}#c{start}"
+        else:
+            prefix, suffix = str(text.get(OA.prefix, "")), str(text.get(OA.suffix, ""))
+            context = InContext(prefix, exact, suffix, True, True)
+            href = None
+        return QuoteView(view(quote), exact, start, end, context, href)
+
+    def _figures(self, subject: URIRef, view: TermViews) -> list[FigureView]:
+        found = self.store.execute(FIGURES_QUERY, bindings={"this": subject}).to_result().graph or Graph()
+        figures = []
+        for fig in sorted(set(found.subjects(XK.statedValue, None))):
+            unit, base = found.value(fig, XK.statedUnit), found.value(fig, XK.baseUnit)
+            indicator, measure = found.value(fig, XK.indicator), found.value(fig, XK.measureType)
+            quotes = [self._quote(q, found, view) for q in sorted(set(found.objects(fig, PROV.wasDerivedFrom)))]
+            figures.append(
+                FigureView(
+                    figure=view(fig),
+                    indicator=view(indicator) if indicator is not None else None,
+                    measure=view(measure) if measure is not None else None,
+                    stated=view.amount(found.value(fig, XK.statedValue), unit),
+                    normalised=view.amount(found.value(fig, XK.value), base),
+                    qualifiers=[view(q) for q in sorted(found.objects(fig, XK.qualifier))],
+                    year=str(found.value(fig, XK.refYear) or ""),
+                    quotes=[q for q in quotes if q is not None],
                 )
             )
-        return sorted(out, key=lambda q: (q.start is None, q.start or 0))
+        return sorted(figures, key=lambda f: (min((q.start or 0 for q in f.quotes), default=0), f.figure.text))
+
+    def _picture(self, subject: URIRef, graph: Graph, view: TermViews, title: str) -> Neighbourhood | None:
+        neighbours: list[Neighbour] = []
+        seen: set[Node] = {subject}
+        links = [(p, o, True) for p, o in sorted(graph.predicate_objects(subject))]
+        links += [(p, s, False) for s, p in sorted(graph.subject_predicates(subject))]
+        for p, node, outgoing in links:
+            if p in NOT_IN_PICTURE or not isinstance(node, URIRef) or node in seen:
+                continue
+            if str(node).startswith(str(subject) + "#"):
+                continue
+            seen.add(node)
+            term = view(node)
+            neighbours.append(Neighbour(term.text, term.href, view(p).text, outgoing))
+        return neighbourhood(title, neighbours) if neighbours else None
 
 
 class TermViews:
-    """Turns terms of one description graph into TermViews, naming IRIs by their labels there."""
+    """Turns terms into TermViews for one reader's language, naming IRIs by the name index."""
 
-    def __init__(self, graph: Graph, config: ServerConfig) -> None:
-        self.graph, self.config = graph, config
-
-    def label(self, term: Node) -> str:
-        by_lang: dict[str, str] = {}
-        for p in LABELS:
-            for o in self.graph.objects(term, p):
-                if isinstance(o, Literal):
-                    by_lang.setdefault(o.language or "", str(o))
-        names = [by_lang[lang] for lang in LANGUAGES if lang in by_lang]
-        if not names and by_lang:
-            names = [sorted(by_lang.items())[0][1]]
-        return " · ".join(names)
+    def __init__(self, graph: Graph, config: ServerConfig, names: NameIndex, lang: str) -> None:
+        self.graph, self.config, self.names, self.lang = graph, config, names, lang
 
     def __call__(self, term: Node) -> TermView:
         if isinstance(term, Literal):
             datatype = self._short(term.datatype) if term.datatype else None
-            return TermView(str(term), lang=term.language, datatype=datatype)
+            return TermView(format_literal(term), lang=term.language, datatype=datatype)
         if isinstance(term, BNode):
             return TermView(f"_:{term}")
         iri = str(term)
-        text = self.label(term) or self._short(term)
+        text = self.names.label(iri, self.lang) or self._short(term)
         return TermView(text, href=self.config.local_path(iri) or iri, iri=iri)
+
+    def value(self, subject: Node, predicate: Node, term: Node) -> TermView:
+        """An object of the subject; a figure's two numbers are shown with their units."""
+        unit_of = {XK.statedValue: XK.statedUnit, XK.value: XK.baseUnit}.get(predicate)
+        if unit_of is not None and isinstance(term, Literal):
+            return TermView(self.amount(term, self.graph.value(subject, unit_of)), datatype=None)
+        return self(term)
+
+    def amount(self, number: Node | None, unit: Node | None) -> str:
+        """'15.48 亿元' / '15.48 100 million yuan': the number with its unit's name in the reader's language."""
+        if number is None:
+            return ""
+        unit_name = self.names.label(str(unit), self.lang) if unit is not None else None
+        return with_unit(format_number(number), unit_name)
 
     def _short(self, iri: Node) -> str:
         try:
             return self.graph.namespace_manager.normalizeUri(iri).strip("<>")
         except (ValueError, KeyError):
             return str(iri)
+
+
+def _literals(graph: Graph, subject: Node, predicates: tuple[Node, ...]) -> list[tuple[str, str]]:
+    found = {
+        (o.language or "", str(o)) for p in predicates for o in graph.objects(subject, p) if isinstance(o, Literal)
+    }
+    return sorted(found, key=lambda pair: (LANGUAGES.index(pair[0]) if pair[0] in LANGUAGES else len(LANGUAGES), pair))
+
+
+def _in_language(texts: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """The texts in the reader's language when there are any, else all of them."""
+    mine = [t for t in texts if t[0] == lang]
+    return mine or texts
 
 
 def _int(term: Node | None) -> int | None:

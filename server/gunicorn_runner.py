@@ -7,8 +7,10 @@ from collections.abc import Callable
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
+from gunicorn.workers.base import Worker
 
 from .config import ServerConfig
+from .execution import execution_slot
 
 
 class GunicornServer(BaseApplication):
@@ -23,6 +25,20 @@ class GunicornServer(BaseApplication):
 
     def load(self) -> Flask:
         return self._app
+
+
+def query_process_hooks(app: Flask) -> dict[str, Callable]:
+    """gunicorn hooks that start a worker's query processes before it serves (while it has one thread) and
+    stop them when it exits; the listening sockets are closed in them."""
+    slot = execution_slot(app)
+
+    def post_worker_init(worker: Worker) -> None:
+        slot.start(close_fds=[listener.fileno() for listener in worker.sockets])
+
+    def worker_exit(server: Arbiter, worker: Worker) -> None:
+        slot.stop()
+
+    return {"post_worker_init": post_worker_init, "worker_exit": worker_exit}
 
 
 def announce(config: ServerConfig) -> Callable[[Arbiter], None]:

@@ -1,8 +1,13 @@
-"""Headers every response needs: CORS (public data is read from other sites' pages), Vary, and caching.
+"""Headers every response needs: CORS (public data is read from other sites' pages), Vary, caching, safety.
 
 Responses computed from the dataset carry an ETag made of the dataset version and
 the media type (one ETag per representation, since they vary by Accept) and the
 build time as Last-Modified; a client that sends the ETag back gets a 304.
+
+Every response says `nosniff` (a browser must not run a Turtle document as a script);
+every HTML page also gets the site's Content-Security-Policy — scripts, styles and
+requests to this server only, no inline script or style, no framing — and keeps its
+URL (which may hold a query) from other sites through Referrer-Policy.
 """
 
 from __future__ import annotations
@@ -15,6 +20,24 @@ from .dataset import current_dataset
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 PREFLIGHT_MAX_AGE = "86400"
+HTML_CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+HTML_HEADERS = {
+    "Content-Security-Policy": HTML_CSP,
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
+    "Referrer-Policy": "same-origin",
+}
 
 
 def dataset_response(response: Response) -> Response:
@@ -49,4 +72,7 @@ def register_header_hooks(app: Flask) -> None:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Location, Content-Location, Link"
         response.vary.add("Accept")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if response.mimetype == "text/html":
+            response.headers.update(HTML_HEADERS)
         return response

@@ -1,27 +1,28 @@
 """`/sparql`: the SPARQL 1.1 Protocol query operation over the published dataset, read-only.
 
-One request goes: read the operation (sparql_request) → refuse updates, SERVICE and
-graphs that are not ours (query_guard, this module) → run it on the chosen dataset
-(the store) → negotiate the format for the query form → let the engine write it.
+One request goes: read the operation (sparql_request) → refuse updates, SERVICE,
+graphs that are not ours and texts past the shape limits (xianan_kg.query_guard, the
+same guard as `xianan-kg query`) → answer from the cache (cache.py) or run it in a
+query process that the time limit can kill (execution.py), which negotiates the format
+for the query form and writes the answer within the size limits (limits.py).
 Without a query, the endpoint describes itself (Service Description), or sends a
 browser to the query UI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask import Blueprint, Response, redirect, request, url_for
 
-from xianan_kg.store import QueryEvaluationError, QuerySyntaxError
+from xianan_kg.query_guard import QueryRefused, QueryShape, foreign_graphs, inspect_query, refuse_network
 
+from .cache import answer_key, lookup, remember
 from .dataset import PublishedDataset, current_dataset
 from .descriptions import service_description
 from .errors import HttpProblem
+from .execution import QueryJob, run_query
 from .headers import dataset_response
 from .negotiation import NotAcceptable, negotiate
-from .query_guard import QueryShape, inspect_query
-from .results import DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES, aliases_for, answer_response, document_response
+from .results import DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES, content_type, document_response
 from .sparql_request import SparqlRequest, read_sparql_request
 
 bp = Blueprint("protocol", __name__)
@@ -36,25 +37,38 @@ NO_SERVICE = (
 )
 
 
+REFUSAL_STATUS = {"length": 413, "service": 403, "graph": 400}
+REFUSAL_PREFIX = {400: "Bad Request: ", 413: "Content Too Large: "}
+
+
+def guarded_shape(query: str, dataset: PublishedDataset) -> QueryShape:
+    """The query's shape if this endpoint may run it; HttpProblem (403, 400, 413) otherwise."""
+    try:
+        shape = inspect_query(query, dataset.config.query_base_iri, dataset.config.limits.shape)
+        if shape.operation == "update":
+            raise HttpProblem(403, READ_ONLY)
+        refuse_network(shape, dataset.graph_names)
+    except QueryRefused as exc:
+        if exc.reason == "service":
+            raise HttpProblem(403, f"{NO_SERVICE} ({exc.message})") from None
+        status = REFUSAL_STATUS.get(exc.reason, 400)
+        raise HttpProblem(status, REFUSAL_PREFIX[status] + exc.message) from None
+    return shape
+
+
 def select_dataset(
     op: SparqlRequest, shape: QueryShape, dataset: PublishedDataset
-) -> tuple[Sequence[str] | None, Sequence[str] | None]:
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     """(default graphs, named graphs); None means the service default (all graphs). Protocol beats FROM (§2.1.4)."""
     if op.names_dataset:
-        source, default, named = "default-graph-uri / named-graph-uri", op.default_graphs, op.named_graphs
-    elif shape.has_dataset_clause:
-        source, default, named = "FROM / FROM NAMED", shape.from_graphs, shape.from_named_graphs
-    else:
-        return None, None
-    unknown = [g for g in (*default, *named) if g not in dataset.graph_names]
-    if unknown:
-        raise HttpProblem(
-            400,
-            f"Bad Request: {source} names {', '.join(f'<{g}>' for g in unknown)}, not a graph of this dataset "
-            f"(this endpoint never fetches remote documents). Its graphs: "
-            f"{', '.join(f'<{g}>' for g in dataset.graph_names)}",
-        )
-    return list(default), list(named)
+        for source, names in (("default-graph-uri", op.default_graphs), ("named-graph-uri", op.named_graphs)):
+            message = foreign_graphs(names, dataset.graph_names, source)
+            if message:
+                raise HttpProblem(400, f"Bad Request: {message}")
+        return op.default_graphs, op.named_graphs
+    if shape.has_dataset_clause:  # the guard has checked they are ours
+        return shape.from_graphs, shape.from_named_graphs
+    return None, None
 
 
 def describe_service() -> Response:
@@ -78,19 +92,14 @@ def endpoint() -> Response:
                 pass  # the client wants results, not a description: it forgot the query
         raise HttpProblem(400, "Bad Request: no query; send it as the `query` parameter or the request body")
     dataset = current_dataset()
-    shape = inspect_query(op.query, dataset.config.query_base_iri)
-    if shape.operation == "update":
-        raise HttpProblem(403, READ_ONLY)
-    if shape.uses_service:
-        raise HttpProblem(403, NO_SERVICE)
+    shape = guarded_shape(op.query, dataset)
     default, named = select_dataset(op, shape, dataset)
-    try:
-        answer = dataset.store.execute(
-            op.query, default_graphs=default, named_graphs=named, base_iri=dataset.config.query_base_iri
-        )
-    except QuerySyntaxError as exc:
-        raise HttpProblem(400, f"Bad Request: SPARQL syntax error: {exc}") from None
-    except QueryEvaluationError as exc:
-        raise HttpProblem(400, f"Bad Request: {exc}") from None
-    media_type = negotiate(request.headers.get("Accept"), answer.media_types, aliases_for(answer.form))
-    return dataset_response(answer_response(answer, media_type))
+    accept = request.headers.get("Accept")
+    cache_key = answer_key(dataset.version, op.query, default, named, accept)
+    if (cached := lookup(dataset.cache, cache_key)) is not None:
+        return dataset_response(cached)
+    outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept))
+    if outcome.status != 200:
+        raise HttpProblem(outcome.status, outcome.message)
+    response = Response(outcome.body, content_type=content_type(outcome.media_type))
+    return dataset_response(remember(dataset.cache, cache_key, response))

@@ -4,6 +4,7 @@ The traps this module exists to avoid:
 - a form body is percent-decoded exactly once (`100%2541` arrives as `100%41` and stays so);
 - a body without a Content-Type, or of a type we do not read, is a 415, never guessed at;
 - SPARQL text is UTF-8 (`charset=UTF-16` is a 415, undecodable bytes a 400), never a 500;
+  a byte-order mark in front of the query is its encoding's signature, not text, and is dropped;
 - two `query` parameters are a 400: which one would we run?
 Parameters of the URL and of a form body are read together, as the W3C tests do.
 """
@@ -21,6 +22,8 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 UTF8 = ("utf-8", "utf8")
+BOM = "\ufeff"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ def _decode(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise HttpProblem(400, f"Bad Request: {what} is not valid UTF-8 (byte {exc.start})") from None
+        hint = "; it looks like UTF-16: send UTF-8" if data[:2] in UTF16_BOMS else ""
+        raise HttpProblem(400, f"Bad Request: {what} is not valid UTF-8 (byte {exc.start}){hint}") from None
 
 
 def _params(data: bytes, what: str) -> list[tuple[str, str]]:
@@ -80,7 +84,7 @@ def read_sparql_request(req: Request) -> SparqlRequest:
     if len(queries) > 1 and not is_update:
         raise HttpProblem(400, f"Bad Request: {len(queries)} queries in one request; send exactly one")
     return SparqlRequest(
-        query=queries[0] if queries else None,
+        query=queries[0].removeprefix(BOM) if queries else None,
         is_update=is_update,
         default_graphs=tuple(v for k, v in params if k == "default-graph-uri"),
         named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),

@@ -21,6 +21,9 @@ EXPECTED = {
     "xianan-kg-inferred.jsonld",
     "xianan-kg.trig",
     "xianan-kg.nq",
+    "ontology.html",
+    "ontology.zh.html",
+    "ontology.css",
     "manifest.json",
 }
 

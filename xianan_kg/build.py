@@ -14,7 +14,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import paths
+from .docs import documentation_files
 from .linkset import load_linksets
+from .literals import canonicalise_graph
 from .load import Sources, load_sources
 from .namespaces import BASE, bind_prefixes
 from .reason import Inference, reason
@@ -63,6 +65,7 @@ def artifact_bytes(sources: Sources, inference: Inference, links: Graph | None =
         named[GRAPH_LINKS] = links
     for fmt in ("trig", "nquads"):
         out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(named, fmt)
+    out.update(documentation_files(sources.ontology))  # ontology.html, ontology.zh.html, ontology.css
     manifest = {
         "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
         "graphs": {name: len(graph) for name, graph in named.items()},
@@ -80,6 +83,8 @@ def build(
     t0 = time.perf_counter()
     sources = load_sources() if sources is None else sources
     links = load_linksets(links_dir, sources.data)
+    for graph in (sources.ontology, sources.data):  # linksets are written by `xianan-kg link` as they are
+        canonicalise_graph(graph)  # one lexical form per value, whatever the authors typed (xianan_kg.literals)
     timings["load"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -102,5 +107,8 @@ def build(
         tmp.write_bytes(data)
         tmp.replace(target)  # atomic: a reader never sees half a file
         files[name] = target
+    from .store import write_oxigraph_store  # the store module imports this one
+
+    write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed
     timings["write"] = time.perf_counter() - t0
     return BuildResult(sources, bind_prefixes(asserted), inference, files, timings)

@@ -18,7 +18,12 @@ from .validate import load_shapes, validate
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
 # Further subcommands live in their own modules, each with `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("xianan_kg.server.command", "xianan_kg.query_cli", "xianan_kg.link")
+COMMAND_MODULES: tuple[str, ...] = (
+    "xianan_kg.server.command",
+    "xianan_kg.query_cli",
+    "xianan_kg.link",
+    "xianan_kg.load_store",
+)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from .errors import UserError
 from .library import find_query
 from .remote import EndpointStore
 from .results import FORMATS, FormatError, display_width, pad, render
-from .store import BACKENDS
+from .store import STORE_HELP, store_argument
 
 EPILOG = """\
 examples:
@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     reasoning.add_argument("--asserted", dest="inferred", action="store_const", const=False, help="asserted only")
     q.add_argument("--endpoint", metavar="URL", help="send the query to this SPARQL endpoint instead")
-    q.add_argument("--store", choices=sorted(BACKENDS), default="oxigraph", help="local engine (default: oxigraph)")
+    q.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
     q.add_argument("--dist", default=str(paths.DIST_DIR), help="built artifacts (default: %(default)s)")
     q.add_argument("--queries", default=str(paths.QUERIES_DIR), help=argparse.SUPPRESS)
     q.add_argument(

@@ -5,23 +5,24 @@ them; the missing PREFIX lines are added in front and error positions are given 
 the user's own lines. On the local graph a query must not reach the network:
 SERVICE is refused, and so is FROM / FROM NAMED with anything but the build's own
 named graphs (an engine may fetch such an IRI from the web); FROM <one of the build's
-graphs> selects that graph.
+graphs> selects that graph. What counts as SERVICE or FROM, and how big a query may
+be, is the endpoint's rule too: both read the text with `query_guard`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from .build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from .errors import UserError
 from .namespaces import PREFIXES
+from .query_guard import QueryRefused, QueryShape, inspect_query
+from .query_guard import refuse_network as refuse_reaching_out
 
 LOCAL_GRAPHS = frozenset({GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED})
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -49,9 +50,19 @@ class NetworkRefused(QueryError):
 class PreparedQuery:
     text: str  # what the engine receives: missing project prefixes first, then the user's text
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
-    services: tuple[str, ...]  # SERVICE IRIs (or ?variables) the query calls
-    from_graphs: tuple[str, ...]  # FROM <iri>: the default graph the query asks for
-    from_named_graphs: tuple[str, ...]  # FROM NAMED <iri>
+    shape: QueryShape  # what the guard read: SERVICE targets, FROM / FROM NAMED graphs
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.shape.services
+
+    @property
+    def from_graphs(self) -> tuple[str, ...]:
+        return self.shape.from_graphs
+
+    @property
+    def from_named_graphs(self) -> tuple[str, ...]:
+        return self.shape.from_named_graphs
 
     @property
     def datasets(self) -> tuple[str, ...]:
@@ -64,16 +75,6 @@ def missing_prologue(text: str) -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in declared)
 
 
-def _walk(node: object) -> Iterator[CompValue]:
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)):
-        for item in node:
-            yield from _walk(item)
-
-
 def _position_of_prefix(text: str, prefix: str) -> tuple[int, int]:
     """Line and column (1-based) of the first use of an undeclared prefix, for the error message."""
     match = re.search(rf"(?<![\w:<\"'/#.-]){re.escape(prefix)}:", text)
@@ -84,10 +85,16 @@ def _position_of_prefix(text: str, prefix: str) -> tuple[int, int]:
 
 
 def prepare(text: str) -> PreparedQuery:
-    """Parse the query; raise QuerySyntaxError with the user's line and column when it is not SPARQL."""
+    """Parse the query; raise QuerySyntaxError with the user's line and column when it is not SPARQL.
+
+    The guard reads it first, so that a text too big or too deep is refused before the parser recurses into it."""
     prologue = missing_prologue(text)
     offset = prologue.count("\n")
     full = prologue + text
+    try:
+        shape = inspect_query(full)
+    except QueryRefused as exc:
+        raise QueryError(f"the query is refused: {exc.message}") from None
     try:
         query = translateQuery(parseQuery(full))
     except ParseException as exc:
@@ -101,11 +108,7 @@ def prepare(text: str) -> PreparedQuery:
             prefix = unknown.group(1)
             raise QuerySyntaxError(*_position_of_prefix(text, prefix), f"undeclared prefix {prefix}:") from None
         raise QuerySyntaxError(1, 1, str(exc)) from None
-    services = tuple(n["term"].n3() for n in _walk(query.algebra) if n.name == "ServiceGraphPattern")
-    clauses = query.algebra.get("datasetClause") or ()
-    from_graphs = tuple(str(c["default"]) for c in clauses if "default" in c)
-    from_named = tuple(str(c["named"]) for c in clauses if "named" in c)
-    return PreparedQuery(full, FORMS[query.algebra.name], services, from_graphs, from_named)
+    return PreparedQuery(full, FORMS[query.algebra.name], shape)
 
 
 def _found(exc: ParseException) -> str:
@@ -115,15 +118,11 @@ def _found(exc: ParseException) -> str:
 
 def refuse_network(prepared: PreparedQuery) -> None:
     """The local query path never reaches the network: refuse SERVICE, and FROM of anything but the build's graphs."""
-    if prepared.services:
-        raise NetworkRefused(
-            f"SERVICE {prepared.services[0]} would reach the network; the local graph answers only from dist/. "
-            "Run federated queries against an endpoint that allows them (--endpoint URL)."
-        )
-    clauses = [("FROM", iri) for iri in prepared.from_graphs] + [("FROM NAMED", i) for i in prepared.from_named_graphs]
-    for keyword, iri in clauses:
-        if iri not in LOCAL_GRAPHS:
-            raise NetworkRefused(
-                f"{keyword} <{iri}> is not a graph of the build, and the local graph never reaches the network "
-                f"to load one. Its graphs are {', '.join(sorted(LOCAL_GRAPHS))}."
-            )
+    try:
+        refuse_reaching_out(prepared.shape, LOCAL_GRAPHS)
+    except QueryRefused as exc:
+        advice = {
+            "service": "; the local graph answers only from dist/. "
+            "Run federated queries against an endpoint that allows them (--endpoint URL).",
+        }
+        raise NetworkRefused(exc.message + advice.get(exc.reason, "")) from None

@@ -5,27 +5,48 @@ back (SPARQL JSON results, or an RDF graph). With `select_graphs` the request na
 the build's graphs as default-graph-uri, so asserted and inferred can be chosen on an
 endpoint that serves the release's named graphs; otherwise the endpoint's own default
 graph answers.
+
+`SparqlDatasetStore` is the same HTTP client as a full store (`--store URL`): the
+server and `xianan-kg query` run on an external store that `xianan-kg load` filled.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 
 from rdflib import Graph
+from rdflib.term import Node
 
 from .build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from .errors import UserError
 from .namespaces import bind_prefixes
 from .results import from_srj
-from .store import QueryResult, Store
+from .store import (
+    Answer,
+    DatasetChoice,
+    LocalStore,
+    QueryResult,
+    QuerySyntaxError,
+    RdflibAnswer,
+    Store,
+    rdflib_result,
+)
 
 ACCEPT = (
     "application/sparql-results+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
     "application/ld+json;q=0.7, application/rdf+xml;q=0.6"
 )
+# Asked by the query's form: some stores (Virtuoso) write a graph as JSON results, or results as Turtle, if allowed.
+SOLUTIONS_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+_SKIPPED = re.compile(r"<[^<>\s]*>|#[^\n\r]*|'[^'\n\r]*'|\"[^\"\n\r]*\"")
+_FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+JSON_TYPES = ("application/sparql-results+json", "application/json")
 GRAPH_TYPES = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -51,28 +72,94 @@ class EndpointStore(Store):
         if self.select_graphs:
             graphs = [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if inferred else [])]
             fields += [("default-graph-uri", g) for g in graphs]
+        media, body = self.post(fields)
+        return parse_response(body, media, self.url)
+
+    def post(self, fields: list[tuple[str, str]], accept: str = ACCEPT) -> tuple[str, bytes]:
+        """One protocol request as an HTML-form POST; (media type, body) of the answer."""
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode(fields).encode("utf-8"),
-            headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             method="POST",
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                media = response.headers.get_content_type()
-                body = response.read()
+                return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             reason = detail[0] if detail else exc.reason
-            raise EndpointError(f"{self.url} answered {exc.code}: {reason}") from None
+            error = EndpointQueryError if exc.code == 400 else EndpointError
+            raise error(f"{self.url} answered {exc.code}: {reason}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise EndpointError(f"cannot reach {self.url}: {reason}") from None
-        return parse_response(body, media, self.url)
+
+
+class EndpointQueryError(EndpointError):
+    """The endpoint refused the query itself (400): a fault of the query."""
+
+
+class SparqlDatasetStore(LocalStore):
+    """A SPARQL 1.1 store holding the build's named graphs (see `xianan-kg load`), served like an embedded one.
+
+    The dataset of every query is spelled out as default-graph-uri / named-graph-uri, so
+    the store's own graphs (Virtuoso keeps several) never join the default graph;
+    pre-bound variables travel as a trailing VALUES clause and the base IRI as BASE.
+    An answer in the media type the client wants is passed on as the store wrote it.
+    """
+
+    name = "sparql"
+
+    def __init__(self, url: str, graph_names: Sequence[str], timeout: float = 60.0) -> None:
+        self.endpoint = EndpointStore(url, timeout=timeout)
+        self.url = url
+        self.graph_names = tuple(graph_names)
+
+    def _run(self, sparql: str, dataset: DatasetChoice, base_iri: str | None, bindings: dict[str, Node]) -> Answer:
+        text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+        if bindings:
+            names = " ".join(f"?{name}" for name in bindings)
+            values = " ".join(term.n3() for term in bindings.values())
+            text += f"\nVALUES ({names}) {{ ({values}) }}"
+        fields = [("query", text)]
+        fields += [("default-graph-uri", g) for g in dataset.default]
+        fields += [("named-graph-uri", g) for g in dataset.named]
+        accept = GRAPH_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS_ACCEPT
+        try:
+            media, body = self.endpoint.post(fields, accept)
+        except EndpointQueryError as exc:
+            raise QuerySyntaxError(str(exc)) from None
+        return EndpointAnswer(body, media, self.url)
+
+
+class EndpointAnswer(Answer):
+    def __init__(self, body: bytes, media: str, url: str) -> None:
+        self._body, self._media, self._url = body, media, url
+        if media in JSON_TYPES:
+            self.form = "ASK" if b'"boolean"' in body and "boolean" in json.loads(body) else "SELECT"
+        elif media in GRAPH_TYPES:
+            self.form = "GRAPH"
+        else:
+            raise EndpointError(f"{url} answered with {media!r}, which is neither SPARQL JSON results nor RDF")
+
+    def serialize(self, media_type: str) -> bytes:
+        if media_type == self._media:
+            return self._body
+        return RdflibAnswer(rdflib_result(self.to_result())).serialize(media_type)
+
+    def to_result(self) -> QueryResult:
+        return parse_response(self._body, self._media, self._url)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword after the prologue (IRIs, comments skipped)."""
+    match = _FORM.search(_SKIPPED.sub(" ", sparql))
+    return match.group(1).upper() if match else "SELECT"
 
 
 def parse_response(body: bytes, media: str, url: str = "the endpoint") -> QueryResult:
-    if media in ("application/sparql-results+json", "application/json"):
+    if media in JSON_TYPES:
         return from_srj(json.loads(body.decode("utf-8")))
     if media in GRAPH_TYPES:
         graph = bind_prefixes(Graph())

@@ -1,22 +1,35 @@
 """The store seam: one query interface over the release artifacts, several engines behind it.
 
-rdflib is the reference engine (used to build and check); pyoxigraph is the fast
-one the endpoint serves from. Both open what `xianan-kg build` wrote and never
-reason or parse the sources again. Results come back as rdflib terms whatever
-the engine, so callers and tests compare them directly.
+- `oxigraph` (default): pyoxigraph's native SPARQL engine over the build's N-Quads, loaded
+  into memory (about 50 ms for the review's graph): the fastest answers;
+  `oxigraph:disk` opens the store directory that `xianan-kg build` writes into dist/,
+  read-only: nothing is parsed, so startup does not grow with the graph (14 ms at a
+  million quads), at about three times the query time; `oxigraph:PATH` opens another
+  store directory.
+- `memory`: rdflib's in-memory store, the reference engine the build itself uses.
+- a URL: any SPARQL 1.1 store holding the build's named graphs (`xianan-kg load` puts them
+  there), through the protocol (xianan_kg.remote).
 
-A local store also runs a query on any selection of its named graphs (the SPARQL
-Protocol's dataset) and hands back an `Answer` that the engine itself writes in a
-result media type: pyoxigraph serialises natively, which is what makes the
-endpoint fast.
+All open what the build wrote and never reason or parse the sources again. Results come
+back as rdflib terms whatever the engine, with the same literals (xianan_kg.literals), so
+callers and tests compare them directly.
+
+A store also runs a query on any selection of its named graphs (the SPARQL Protocol's
+dataset) and hands back an `Answer` that the engine itself writes in a result media
+type: pyoxigraph serialises natively, which is what makes the endpoint fast.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from pyparsing import ParseException
@@ -25,11 +38,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.term import Node
+from rdflib.query import Result
+from rdflib.term import Node, Variable
 
 from . import paths
 from .build import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from .errors import InputError
+from .literals import engine_term
 from .namespaces import PREFIXES, bind_prefixes
 
 # Media types an Answer can be written in: solutions (SELECT, ASK) and graphs (CONSTRUCT, DESCRIBE).
@@ -83,6 +98,11 @@ class Answer(ABC):
     @abstractmethod
     def serialize(self, media_type: str) -> bytes:
         """The answer as bytes (UTF-8 for every textual type); consumes the answer."""
+
+    def write(self, media_type: str, output: BinaryIO) -> None:
+        """Write the answer to `output`; an engine that streams writes as it computes, and stops when
+        `output.write` raises (the endpoint's result limits). Consumes the answer."""
+        output.write(self.serialize(media_type))
 
     @abstractmethod
     def to_result(self) -> QueryResult:
@@ -139,6 +159,19 @@ def _asserted_graphs(inferred: bool) -> list[str]:
     return [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if inferred else [])]
 
 
+def rdflib_result(result: QueryResult) -> Result:
+    """A QueryResult as rdflib's Result, to be written by rdflib's serialisers."""
+    out = Result("CONSTRUCT" if result.graph is not None else result.form)
+    if out.type == "ASK":
+        out.askAnswer = bool(result.boolean)
+    elif out.type == "SELECT":
+        out.vars = [Variable(v) for v in result.variables]
+        out.bindings = [{Variable(k): v for k, v in row.items()} for row in result.rows]
+    else:
+        out.graph = result.graph
+    return out
+
+
 def _graph_result(triples: object) -> QueryResult:
     graph = bind_prefixes(Graph())
     for triple in triples:
@@ -162,7 +195,7 @@ def _from_ox(term: object) -> Node:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -188,10 +221,17 @@ class OxigraphAnswer(Answer):
             self.form = "GRAPH"
 
     def serialize(self, media_type: str) -> bytes:
+        return self._serialize(media_type, None)
+
+    def write(self, media_type: str, output: BinaryIO) -> None:
+        self._serialize(media_type, output)
+
+    def _serialize(self, media_type: str, output: BinaryIO | None) -> bytes | None:
         try:
             if self.form == "GRAPH":
-                return ox.serialize(self._result, format=ox.RdfFormat.from_media_type(media_type), prefixes=OX_PREFIXES)
-            return self._result.serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
+                rdf_format = ox.RdfFormat.from_media_type(media_type)
+                return ox.serialize(self._result, output, format=rdf_format, prefixes=OX_PREFIXES)
+            return self._result.serialize(output, format=ox.QueryResultsFormat.from_media_type(media_type))
         except (ValueError, TypeError) as exc:
             raise AnswerWriteError(f"cannot write the answer as {media_type}: {exc}") from None
 
@@ -206,14 +246,29 @@ class OxigraphAnswer(Answer):
 
 
 class OxigraphStore(LocalStore):
+    """pyoxigraph over the build's quads: in memory (loaded from the .nq) or a store directory opened read-only.
+
+    A directory store is opened once per process (gunicorn forks workers after the
+    app is made; a RocksDB handle is not shared across a fork) and never written.
+    """
+
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
-        self._store = store
+    def __init__(self, store: ox.Store, directory: Path | None = None) -> None:
+        self._store, self._pid, self.directory = store, os.getpid(), directory
+        self._inherited: ox.Store | None = None
         self.graph_names = tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
+
+    @property
+    def store(self) -> ox.Store:
+        if self.directory is not None and self._pid != os.getpid():
+            self._inherited = self._store  # never closed in a forked child: the parent still uses it
+            self._store, self._pid = ox.Store.read_only(str(self.directory)), os.getpid()
+        return self._store
 
     @classmethod
     def from_artifacts(cls, dist: Path = paths.DIST_DIR) -> OxigraphStore:
+        """The build's quads loaded into memory (about 50 ms for the review's graph, 4 s for a million quads)."""
         path = dist / f"{ARTIFACT_STEM}.nq"
         store = ox.Store()
         try:
@@ -222,10 +277,28 @@ class OxigraphStore(LocalStore):
             raise InputError(f"{path}: corrupt artifact ({exc}); run `xianan-kg build` again") from None
         return cls(store)
 
-    def _run(self, sparql: str, dataset: DatasetChoice, base_iri: str | None, bindings: dict[str, Node]) -> Answer:
-        substitutions = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
+    @classmethod
+    def from_directory(cls, directory: Path) -> OxigraphStore:
+        """A store directory (as `xianan-kg build` writes one), read-only: opening it parses nothing."""
+        if not (directory / "CURRENT").is_file():
+            raise InputError(f"{directory}: not an oxigraph store directory")
         try:
-            result = self._store.query(
+            return cls(ox.Store.read_only(str(directory)), directory)
+        except OSError as exc:
+            raise InputError(f"{directory}: cannot open the oxigraph store ({exc})") from None
+
+    @classmethod
+    def from_build(cls, dist: Path = paths.DIST_DIR) -> OxigraphStore:
+        """The build's store directory, when it holds this build's quads."""
+        directory = dist / OXIGRAPH_DIRECTORY
+        if not store_is_current(dist):
+            raise InputError(f"{directory}: missing or not loaded from this build's quads; run `xianan-kg build`")
+        return cls.from_directory(directory)
+
+    def _run(self, sparql: str, dataset: DatasetChoice, base_iri: str | None, bindings: dict[str, Node]) -> Answer:
+        substitutions = {ox.Variable(k): to_ox_term(v) for k, v in bindings.items()}
+        try:
+            result = self.store.query(
                 sparql,
                 base_iri=base_iri,
                 default_graph=[ox.NamedNode(g) for g in dataset.default],
@@ -235,6 +308,50 @@ class OxigraphStore(LocalStore):
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from None
         return OxigraphAnswer(result)
+
+
+# --- the build's oxigraph store directory ---
+
+OXIGRAPH_DIRECTORY = f"{ARTIFACT_STEM}.oxigraph"  # in dist/, next to the .nq it was loaded from
+STORE_STAMP = "xianan-kg-build.json"  # inside the directory: which .nq (by sha256) it holds
+
+
+def _nq_sha256(dist: Path) -> str | None:
+    try:
+        return json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["files"][f"{ARTIFACT_STEM}.nq"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_is_current(dist: Path) -> bool:
+    """Whether dist/ has a store directory loaded from the .nq that its manifest lists (no file is hashed)."""
+    stamp = dist / OXIGRAPH_DIRECTORY / STORE_STAMP
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8")).get("nq_sha256")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return recorded is not None and recorded == _nq_sha256(dist)
+
+
+def write_oxigraph_store(dist: Path) -> Path:
+    """Load the build's .nq into a fresh store directory in dist/ (replacing the old one) and stamp it.
+
+    Written beside, then renamed into place; a server already running keeps the files it opened.
+    """
+    target = dist / OXIGRAPH_DIRECTORY
+    scratch = dist / f"{OXIGRAPH_DIRECTORY}.tmp"
+    shutil.rmtree(scratch, ignore_errors=True)
+    store = ox.Store(str(scratch))
+    store.bulk_load(path=str(dist / f"{ARTIFACT_STEM}.nq"), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
+    quads = len(store)
+    del store  # closes the database before the directory moves
+    stamp = {"nq_sha256": _nq_sha256(dist), "quads": quads}
+    (scratch / STORE_STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    scratch.rename(target)
+    return target
 
 
 # --- rdflib ---
@@ -255,9 +372,18 @@ RDFLIB_RESULT_FORMATS = {
 
 
 class RdflibAnswer(Answer):
+    """rdflib's answer with its literals written as pyoxigraph writes them (see xianan_kg.literals)."""
+
     def __init__(self, result: object) -> None:
         self._result = result
         self.form = {"CONSTRUCT": "GRAPH", "DESCRIBE": "GRAPH"}.get(result.type, result.type)
+        if self.form == "SELECT":
+            result.bindings = [{k: engine_term(v) for k, v in row.items()} for row in result.bindings]
+        elif self.form == "GRAPH":
+            graph = Graph()
+            for s, p, o in result.graph:
+                graph.add((s, p, engine_term(o)))
+            result.graph = graph
 
     def serialize(self, media_type: str) -> bytes:
         if self.form != "GRAPH":
@@ -338,12 +464,55 @@ class RdflibStore(LocalStore):
 
 
 BACKENDS: dict[str, type[LocalStore]] = {"oxigraph": OxigraphStore, "memory": RdflibStore}
+# Every store that runs inside the process; `open_store` also takes oxigraph:PATH and an endpoint URL.
+EMBEDDED_STORES = ("oxigraph", "oxigraph:disk", "memory")
+STORE_HELP = (
+    "oxigraph (the build's quads in memory: fastest answers; default), oxigraph:disk (the build's store "
+    "directory, read-only: instant startup at any size), oxigraph:PATH (another store directory), "
+    "memory (rdflib, the reference engine), or the URL of a SPARQL 1.1 endpoint holding the build's graphs "
+    "(see `xianan-kg load`)"
+)
+
+
+def is_endpoint(spec: str) -> bool:
+    return spec.startswith(("http://", "https://"))
+
+
+def check_store_spec(spec: str) -> str:
+    """The --store value if it names a kind of store; raises ValueError otherwise."""
+    if spec in EMBEDDED_STORES or is_endpoint(spec) or (spec.startswith("oxigraph:") and len(spec) > 9):
+        return spec
+    raise ValueError(f"unknown store {spec!r}; give {STORE_HELP}")
+
+
+def store_argument(spec: str) -> str:
+    """`type=` of a --store option: the message of a wrong value lists what is accepted."""
+    try:
+        return check_store_spec(spec)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_graph_names(dist: Path) -> tuple[str, ...]:
+    """The named graphs the build published (its manifest), or the three every build has."""
+    try:
+        graphs = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["graphs"]
+        return tuple(sorted(graphs))
+    except (OSError, ValueError, KeyError, TypeError):
+        return tuple(sorted(_asserted_graphs(True)))
 
 
 def open_store(kind: str = "oxigraph", dist: Path = paths.DIST_DIR) -> LocalStore:
-    """Open a built store; `xianan-kg build` must have run first."""
-    if kind not in BACKENDS:
-        raise ValueError(f"unknown store {kind!r}; choose one of {', '.join(sorted(BACKENDS))}")
+    """Open the built graph in the store `kind` names (see STORE_HELP); `xianan-kg build` must have run first."""
+    check_store_spec(kind)
+    if is_endpoint(kind):
+        from .remote import SparqlDatasetStore  # remote.py imports this module
+
+        return SparqlDatasetStore(kind, build_graph_names(dist))
+    if kind.startswith("oxigraph:") and kind != "oxigraph:disk":
+        return OxigraphStore.from_directory(Path(kind.removeprefix("oxigraph:")))
     if not (dist / f"{ARTIFACT_STEM}.nq").is_file():
         raise FileNotFoundError(f"{dist / (ARTIFACT_STEM + '.nq')}: not built yet; run `xianan-kg build`")
+    if kind == "oxigraph:disk":
+        return OxigraphStore.from_build(dist)
     return BACKENDS[kind].from_artifacts(dist)

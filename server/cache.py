@@ -1,0 +1,149 @@
+"""An in-process cache of query answers: the published data never changes while the server runs.
+
+A dataset version is immutable (a rebuild changes `manifest.json`, and so the version,
+and needs a restart), so the bytes of an answer depend only on the query, the dataset
+chosen for it, the `Accept` header that picks the format, and the limits it ran under.
+Those, with the version, make the key; a repeated query is answered without the engine.
+
+Safe by construction:
+- only complete 200 answers are kept, never an error, a timeout or a partial answer;
+- the query text is normalised only where SPARQL's grammar says it makes no difference
+  (runs of white space and comments between tokens become one space; strings, IRIs and
+  backslash escapes such as `ex:a\\#b` are copied as they are); a query with \\u escapes, which SPARQL undoes before reading
+  strings, or with an unterminated string, is used exactly as sent;
+- the cache is bounded in bytes (keys are 32-byte digests), least recently used first out,
+  and an answer larger than one entry may hold is not kept.
+
+Each gunicorn worker has its own cache; `xianan-kg serve --no-cache` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+from flask import Response
+
+CACHE_HEADER = "X-Cache"  # HIT or MISS: says whether the engine ran, for people and benchmarks
+
+_LEXEME = re.compile(
+    r"""
+    (?P<keep>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+           |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+           |'(?:[^'\\\n\r]|\\.)*'
+           |"(?:[^"\\\n\r]|\\.)*"
+           |<[^<>"{}|^`\\\x00-\x20]*>
+           |\\.)
+  | (?P<gap>(?:\s|\#[^\n\r]*)+)
+  | (?P<quote>['"])
+    """,
+    re.VERBOSE,
+)
+_ESCAPE = re.compile(r"\\[uU]")
+
+
+def normalise_query(text: str) -> str:
+    """The query with each run of white space and comments between tokens made one space, ends trimmed.
+
+    Returned as "n:" + text when normalised and "r:" + text when used as sent, so that the
+    two kinds can never produce the same key.
+    """
+    if _ESCAPE.search(text):
+        return "r:" + text
+    out: list[str] = []
+    position = 0
+    for m in _LEXEME.finditer(text):
+        if m.lastgroup == "quote":  # a string that never ends: leave the whole text alone
+            return "r:" + text
+        out.append(text[position : m.start()])
+        out.append(" " if m.lastgroup == "gap" else m.group())
+        position = m.end()
+    out.append(text[position:])
+    return "n:" + "".join(out).strip()
+
+
+def answer_key(
+    version: str,
+    query: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    accept: str | None,
+    variant: Hashable = (),
+) -> bytes:
+    """A digest of everything an answer's bytes depend on."""
+    parts = (
+        version,
+        normalise_query(query),
+        None if default_graphs is None else tuple(default_graphs),
+        None if named_graphs is None else tuple(named_graphs),
+        accept or "",
+        variant,
+    )
+    return hashlib.sha256(repr(parts).encode("utf-8")).digest()
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    body: bytes
+    content_type: str
+
+
+class AnswerCache:
+    """Least-recently-used answers, at most `max_bytes` of bodies, none larger than `max_entry_bytes`."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20, max_entry_bytes: int = 2 * 2**20) -> None:
+        self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
+        self._entries: OrderedDict[bytes, CachedAnswer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: bytes) -> CachedAnswer | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry
+
+    def put(self, key: bytes, entry: CachedAnswer) -> None:
+        cost = len(entry.body) + len(key)
+        if cost > self.max_entry_bytes or cost > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body) + len(key)
+            self._entries[key] = entry
+            self.size += cost
+            while self.size > self.max_bytes:
+                dropped_key, dropped = self._entries.popitem(last=False)
+                self.size -= len(dropped.body) + len(dropped_key)
+
+
+def lookup(cache: AnswerCache | None, key: bytes) -> Response | None:
+    """The kept answer for `key` as a response, or None (run the query, then `remember` its response)."""
+    entry = cache.get(key) if cache is not None else None
+    if entry is None:
+        return None
+    response = Response(entry.body, content_type=entry.content_type)
+    response.headers[CACHE_HEADER] = "HIT"
+    return response
+
+
+def remember(cache: AnswerCache | None, key: bytes, response: Response) -> Response:
+    """Keep a complete 200 answer under `key`; the response is returned unchanged but for X-Cache."""
+    if cache is None:
+        return response
+    if response.status_code == 200 and not response.direct_passthrough and not response.is_streamed:
+        cache.put(key, CachedAnswer(response.get_data(), response.content_type or ""))
+    response.headers[CACHE_HEADER] = "MISS"
+    return response

@@ -1,0 +1,106 @@
+"""The query UI's own words in English and Chinese: the page's (templates/query.html) and the script's.
+
+The site's language (server.i18n: `?lang=`, cookie, Accept-Language) picks one set; the
+script receives its messages in the page's config block. `{name}` marks a value filled in.
+"""
+
+from __future__ import annotations
+
+PAGE_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "SPARQL query",
+        "heading": "Ask the graph",
+        "heading_gloss": "查询知识图谱",
+        "intro": "SPARQL over the knowledge graph of 咸安区2023年高质量发展回眸, Xian'an District's review of its "
+        "2023 development. Pick a question, or write your own.",
+        "editor_label": "SPARQL query",
+        "run": "Run",
+        "run_title": "Run the query (Ctrl+Enter)",
+        "permalink": "Link to this query",
+        "results": "Results",
+        "questions": "Questions",
+        "filter": "Filter",
+        "filter_label": "Filter the questions",
+        "calls_wikidata": "calls Wikidata",
+        "uses_inferred": "uses inferred triples",
+        "unknown_name": "No query named “{name}” in the library; pick one of the questions listed here.",
+    },
+    "zh": {
+        "title": "SPARQL查询",
+        "heading": "查询知识图谱",
+        "heading_gloss": "Ask the graph",
+        "intro": "用SPARQL查询《咸安区2023年高质量发展回眸》的知识图谱。可从右侧选一个问题,也可自己编写查询。",
+        "editor_label": "SPARQL查询",
+        "run": "运行",
+        "run_title": "运行查询(Ctrl+Enter)",
+        "permalink": "本查询的链接",
+        "results": "结果",
+        "questions": "问题",
+        "filter": "筛选",
+        "filter_label": "筛选问题",
+        "calls_wikidata": "调用维基数据",
+        "uses_inferred": "用到推理所得的三元组",
+        "unknown_name": "问题库中没有名为“{name}”的查询;请从列出的问题中选择。",
+    },
+}
+
+SCRIPT_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "running": "Running…",
+        "rows": "{count} rows · {ms} ms",
+        "one_row": "1 row · {ms} ms",
+        "ask": "ASK · {ms} ms",
+        "graph": "Graph ({type}) · {ms} ms",
+        "error": "Error",
+        "not_run": "Not run",
+        "no_rows": "No answers: nothing in the graph matches this query.",
+        "empty_graph": "The graph is empty: no triples.",
+        "yes": "yes",
+        "no": "no",
+        "more_rows": "Showing the first {shown} of {count} rows; the downloads hold them all.",
+        "sort_by": "Sort by ?{name}",
+        "refused": "The endpoint did not run the query (HTTP {status})",
+        "unreachable": "Could not reach the endpoint",
+        "whole_message": "The parser's whole message",
+        "marked": "Line {line}, column {column} is marked in the editor.",
+        "undeclared": "The query uses {prefixes} without declaring them. ",
+        "undeclared_one": "The query uses {prefixes} without declaring it. ",
+        "add_prefix_lines": "Add the PREFIX lines",
+        "add_prefix": "Add PREFIX {prefixes}",
+        "download": "Download",
+        "download_failed": "The download failed",
+        "load_failed": "Could not load the question {name}",
+        "federated": "This question asks Wikidata through SERVICE. This endpoint never connects to other services, "
+        "so the query is here to read; run it with an engine that executes SERVICE (its header says how).",
+        "turtle_label": "The answer, in Turtle",
+    },
+    "zh": {
+        "running": "运行中…",
+        "rows": "{count}行 · {ms}毫秒",
+        "one_row": "1行 · {ms}毫秒",
+        "ask": "ASK · {ms}毫秒",
+        "graph": "图({type}) · {ms}毫秒",
+        "error": "出错",
+        "not_run": "未运行",
+        "no_rows": "无结果:图谱中没有与此查询匹配的数据。",
+        "empty_graph": "结果图为空:没有三元组。",
+        "yes": "是",
+        "no": "否",
+        "more_rows": "仅显示{count}行中的前{shown}行;下载的文件包含全部结果。",
+        "sort_by": "按?{name}排序",
+        "refused": "端点未执行此查询(HTTP {status})",
+        "unreachable": "无法连接端点",
+        "whole_message": "解析器的完整信息",
+        "marked": "已在编辑器中标出第{line}行第{column}列。",
+        "undeclared": "查询使用了{prefixes},但没有声明。",
+        "undeclared_one": "查询使用了{prefixes},但没有声明。",
+        "add_prefix_lines": "添加PREFIX声明",
+        "add_prefix": "添加PREFIX {prefixes}",
+        "download": "下载",
+        "download_failed": "下载失败",
+        "load_failed": "无法载入问题{name}",
+        "federated": "此问题通过SERVICE查询维基数据。本端点从不连接其他服务,因此这里只展示查询本身;"
+        "请用能执行SERVICE的引擎运行它(查询开头的注释说明了方法)。",
+        "turtle_label": "Turtle格式的结果",
+    },
+}
