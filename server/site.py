@@ -15,25 +15,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .dataset import current_dataset
+from .headers import HTML_CSP
 from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, strings
 from .results import content_type
 
 bp = Blueprint("site", __name__)
 T = TypeVar("T")
 
-PAGE_CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'self'",
-    )
-)
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
@@ -76,7 +64,7 @@ def render_page(template: str, status: int = 200, **context: object) -> Response
     """A page of this site: strict CSP, Content-Language, and an ETag for this dataset version and language."""
     lang = current_language()
     response = Response(render_template(template, **context), status=status, content_type=content_type("text/html"))
-    response.headers["Content-Security-Policy"] = PAGE_CSP
+    response.headers["Content-Security-Policy"] = HTML_CSP
     response.headers["Content-Language"] = lang
     if status != 200 or request.method not in ("GET", "HEAD"):
         return response
