@@ -48,7 +48,6 @@ from xianan_kg.querytext import prepare  # noqa: E402
 from xianan_kg.remote import ACCEPT, parse_response  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
-WARM_UP = 0.2  # memory is compared from this share of the run on: caches fill, query processes settle
 DIRECT = "application/sparql-query"
 CROSS = "?a ?b ?c . ?d ?e ?f"
 LAUGHS = (  # a 1 KB document whose entities expand to gigabytes in a parser that expands them
@@ -430,12 +429,29 @@ def rss_mib(root: int) -> float:
 
 
 @dataclass
+class Memory:
+    """The server's memory (MiB, PSS of all its processes): cold, after the warm-up, at the end, highest seen."""
+
+    cold: float
+    warm: float
+    end: float
+    peak: float
+
+    def text(self) -> str:
+        return (
+            f"server memory (PSS of all its processes): {self.cold:.0f} MiB cold, {self.warm:.0f} MiB after the "
+            f"warm-up, {self.end:.0f} MiB at the end ({self.end - self.warm:+.0f} MiB); highest while running "
+            f"{self.peak:.0f} MiB (a runaway query may grow to its 1 GiB limit before it is stopped)"
+        )
+
+
+@dataclass
 class LoadReport:
     clients: int
     seconds: float
     url: str
     tally: Tally
-    memory: list[tuple[float, float]]  # (seconds into the run, MiB), sampled every half second
+    memory: Memory | None
     connections: int
     elapsed: float
 
@@ -449,7 +465,8 @@ class LoadReport:
         lat = sorted(t.latencies) or [0.0]
         pct = {p: lat[min(len(lat) - 1, int(len(lat) * p / 100))] * 1000 for p in (50, 90, 99)}
         lines = [
-            f"load: {self.clients} clients + 1 attacker for {self.seconds:g} s against {self.url}",
+            f"load: {self.clients} clients + 1 attacker for {self.seconds:g} s (after a warm-up of "
+            f"{warm_up(self.seconds):g} s without the attacker) against {self.url}",
             f"requests: {total} ({total / self.elapsed:.0f}/s)",
             f"  library questions answered: {t.library} (wrong answers: {len(t.wrong)})",
             f"  hostile requests refused as expected: {sum(t.hostile.values())} {dict(sorted(t.hostile.items()))}",
@@ -460,16 +477,37 @@ class LoadReport:
             f"max {lat[-1] * 1000:.0f} ms (mean {statistics.fmean(lat) * 1000:.1f} ms)",
         ]
         if self.memory:
-            warm = next((m for t, m in self.memory if t >= self.seconds * WARM_UP), self.memory[-1][1])
-            end, peak = self.memory[-1][1], max(m for _, m in self.memory)
-            lines.append(
-                f"server memory (PSS of all its processes): {self.memory[0][1]:.0f} MiB at the start, "
-                f"{warm:.0f} MiB after warm-up ({WARM_UP:.0%} of the run), {end:.0f} MiB at the end "
-                f"({end - warm:+.0f} MiB since warm-up), peak {peak:.0f} MiB"
-            )
+            lines.append(self.memory.text())
         lines.append(f"connections to the listener on 127.0.0.1 (SERVICE, LOAD, FROM targets): {self.connections}")
         lines += [f"  e.g. {e}" for e in t.examples[:10]] + [f"  wrong: {w}" for w in t.wrong[:10]]
         return "\n".join(lines) + "\n"
+
+
+def warm_up(seconds: float) -> float:
+    """The clients run alone this long first: caches fill and query processes settle before memory is measured."""
+    return max(1.0, seconds / 10)
+
+
+def run_phase(
+    url: str, seconds: float, clients: int, share: float, probes: tuple[list, list], timeout: float, attacker: bool
+) -> list[Tally]:
+    """`clients` threads (and the attacker) for `seconds`; each ends with the request it has in flight."""
+    deadline = time.monotonic() + seconds
+    library, hostile = probes
+    results: list[Tally] = []
+    threads = [
+        threading.Thread(
+            target=lambda i=i: results.append(client_loop(url, deadline, i, share, library, hostile, timeout))
+        )
+        for i in range(clients)
+    ]
+    if attacker:
+        threads.append(threading.Thread(target=lambda: results.append(attacker_loop(url, deadline, timeout))))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def run_load(
@@ -481,41 +519,36 @@ def run_load(
     timeout: float = 60,
     attacker: bool = True,
 ) -> LoadReport:
-    """Drive the endpoint at `url` (loopback only) with the mix; bounded by `seconds` plus one request per client."""
+    """Drive the endpoint at `url` (loopback only) with the mix: a warm-up, then `seconds` with the attacker."""
     if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit(f"{url}: the load test only ever targets this machine (127.0.0.1)")
     library = library_requests()
     with listening() as listener:
-        hostile = hostile_probes(listener.url)
+        probes = (library, hostile_probes(listener.url))
+        cold = rss_mib(server_pid) if server_pid else 0.0
+        results = run_phase(url, warm_up(seconds), clients, share, probes, timeout, attacker=False)
+        warm = rss_mib(server_pid) if server_pid else 0.0
+        peak = [warm]
+        running = threading.Event()
+
+        def sample_peak() -> None:
+            while server_pid and not running.wait(0.25):
+                peak.append(rss_mib(server_pid))
+
+        sampler = threading.Thread(target=sample_peak)
+        sampler.start()
         start = time.monotonic()
-        deadline = start + seconds
-        results: list[Tally] = []
-        memory: list[tuple[float, float]] = []
-
-        def sample_memory() -> None:
-            while server_pid and time.monotonic() < deadline + 0.5:
-                memory.append((time.monotonic() - start, rss_mib(server_pid)))
-                time.sleep(0.5)
-
-        threads = [
-            threading.Thread(
-                target=lambda i=i: results.append(client_loop(url, deadline, i, share, library, hostile, timeout))
-            )
-            for i in range(clients)
-        ]
-        if attacker:
-            threads.append(threading.Thread(target=lambda: results.append(attacker_loop(url, deadline, timeout))))
-        threads.append(threading.Thread(target=sample_memory))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results += run_phase(url, seconds, clients, share, probes, timeout, attacker)
         elapsed = time.monotonic() - start
+        running.set()
+        sampler.join()
+        end = rss_mib(server_pid) if server_pid else 0.0
         time.sleep(0.5)  # a late connection to the listener would still be counted
         connections = len(listener.connections)
     tally = Tally()
     for result in results:
         tally.merge(result)
+    memory = Memory(cold, warm, end, max(peak + [end])) if server_pid else None
     return LoadReport(clients, seconds, url, tally, memory, connections, elapsed)
 
 

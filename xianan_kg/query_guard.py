@@ -32,13 +32,11 @@ PATTERN_SEPARATORS = frozenset(".;,/|")  # one more triple pattern or path step,
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _NAME_START = "A-Za-z_\u00c0-\U000effff"
 _NAME_CHAR = _NAME_START + r"0-9\-.:%\\\u00b7"
-_TOKEN = re.compile(
+_TOKEN = re.compile(  # every token but strings, which `tokens` reads itself
     rf"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<var>[?$][{_NAME_START}0-9\u00b7]*)
   | (?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
   | (?P<name>:?[{_NAME_START}](?:[{_NAME_CHAR}]*[{_NAME_START}0-9\-:%\u00b7])?|:)
@@ -46,6 +44,13 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+_STRINGS = {
+    "'''": re.compile(r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''", re.DOTALL),
+    '"""': re.compile(r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""', re.DOTALL),
+    "'": re.compile(r"'(?:[^'\\\n\r]|\\.)*'", re.DOTALL),
+    '"': re.compile(r'"(?:[^"\\\n\r]|\\.)*"', re.DOTALL),
+}
+_SHORT_BODY = {quote: re.compile(rf"(?:[^{quote}\\\n\r]|\\.)*", re.DOTALL) for quote in "'\""}
 
 
 @dataclass(frozen=True)
@@ -96,11 +101,38 @@ def unescape_codepoints(text: str) -> str:
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, text) for every token but whitespace and comments; an unterminated string or IRI ends the text."""
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield kind, m.group()
+    """(kind, text) for every token but whitespace and comments; a quote that opens no complete string is `other`.
+
+    A string that never ends would make a regular expression scan the rest of the text
+    from every quote after it (quadratic time); here, once a string opened at one quote
+    runs out, no quote of the same kind inside the stretch it scanned is tried again (a
+    string opened there would pair its escapes the same way and run out at the same place)."""
+    position, end = 0, len(text)
+    hopeless: dict[str, int] = {}  # opener -> no string it opens before this index can end
+    while position < end:
+        char = text[position]
+        if char in "'\"":
+            string = _string_at(text, position, hopeless)
+            yield ("string", string) if string else ("other", char)
+            position += len(string) if string else 1
+            continue
+        m = _TOKEN.match(text, position)
+        if m.lastgroup not in ("space", "comment"):
+            yield m.lastgroup or "other", m.group()
+        position = m.end()
+
+
+def _string_at(text: str, position: int, hopeless: dict[str, int]) -> str | None:
+    """The string literal opened at `position` (long form first, as the grammar reads), or None."""
+    quote = text[position]
+    for opener in (quote * 3, quote):
+        if not text.startswith(opener, position) or position < hopeless.get(opener, 0):
+            continue
+        m = _STRINGS[opener].match(text, position)
+        if m:
+            return m.group()
+        hopeless[opener] = len(text) if len(opener) == 3 else _SHORT_BODY[quote].match(text, position + 1).end()
+    return None
 
 
 def measured_tokens(text: str, limits: ShapeLimits) -> list[tuple[str, str]]:
