@@ -467,7 +467,7 @@ class LoadReport:
         lines = [
             f"load: {self.clients} clients + 1 attacker for {self.seconds:g} s (after a warm-up of "
             f"{warm_up(self.seconds):g} s without the attacker) against {self.url}",
-            f"requests: {total} ({total / self.elapsed:.0f}/s)",
+            f"requests: {total} in {self.elapsed:.0f} s ({total / self.elapsed:.0f}/s)",
             f"  library questions answered: {t.library} (wrong answers: {len(t.wrong)})",
             f"  hostile requests refused as expected: {sum(t.hostile.values())} {dict(sorted(t.hostile.items()))}",
             f"  runaway queries cancelled (503, as documented): {sum(t.runaway.values())}",
@@ -485,7 +485,7 @@ class LoadReport:
 
 def warm_up(seconds: float) -> float:
     """The clients run alone this long first: caches fill and query processes settle before memory is measured."""
-    return max(1.0, seconds / 10)
+    return max(2.0, seconds / 5)
 
 
 def run_phase(
@@ -526,6 +526,7 @@ def run_load(
     with listening() as listener:
         probes = (library, hostile_probes(listener.url))
         cold = rss_mib(server_pid) if server_pid else 0.0
+        start = time.monotonic()
         results = run_phase(url, warm_up(seconds), clients, share, probes, timeout, attacker=False)
         warm = rss_mib(server_pid) if server_pid else 0.0
         peak = [warm]
@@ -537,7 +538,6 @@ def run_load(
 
         sampler = threading.Thread(target=sample_peak)
         sampler.start()
-        start = time.monotonic()
         results += run_phase(url, seconds, clients, share, probes, timeout, attacker)
         elapsed = time.monotonic() - start
         running.set()

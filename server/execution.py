@@ -160,11 +160,13 @@ class InlineExecutor(Executor):
 
 def cut_network() -> bool:
     """Move this (single-threaded) process to an empty network namespace; False where the kernel refuses."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) == 0:
+    unshare = getattr(ctypes.CDLL(None, use_errno=True), "unshare", None)  # Linux only
+    if unshare is None:
+        return False
+    if unshare(CLONE_NEWNET) == 0:
         return True
     uid, gid = os.getuid(), os.getgid()  # unprivileged: a user namespace first, mapping ourselves to ourselves
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+    if unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
         return False
     for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
         try:
@@ -177,8 +179,11 @@ def cut_network() -> bool:
 
 def _cap_memory(memory_mb: int) -> None:
     """Let the address space grow by `memory_mb` beyond what it maps now (most of it shared with the server)."""
-    with open("/proc/self/statm") as f:
-        mapped = int(f.read().split()[0]) * resource.getpagesize()
+    try:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+    except OSError:  # no /proc: no limit but time
+        return
     limit = mapped + memory_mb * 2**20
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
@@ -347,7 +352,7 @@ class Forker:
 
 
 class ProcessPool(Executor):
-    """`size` query processes for one server worker, one query each at a time; see the module's docstring."""
+    """`max_concurrent` query processes for one server worker, one query each at a time (see the module)."""
 
     def __init__(self, store: LocalStore, limits: QueryLimits, *, isolate: bool, close_fds: Sequence[int] = ()):
         self.limits = limits
