@@ -1,8 +1,9 @@
 """Headers every response needs: CORS (public data is read from other sites' pages), Vary, caching, safety.
 
-Responses computed from the dataset carry an ETag made of the dataset version and
-the media type (one ETag per representation, since they vary by Accept) and the
-build time as Last-Modified; a client that sends the ETag back gets a 304.
+Responses computed from the dataset carry a strong ETag — the dataset version and a
+digest of the very bytes sent, so equal tags mean byte-identical bodies (RFC 9110
+§8.8.1) whichever replica or backend answered — and the build time as
+Last-Modified; a client that sends the ETag back gets a 304.
 
 Every response says `nosniff` (a browser must not run a Turtle document as a script);
 every HTML page also gets the site's Content-Security-Policy — scripts, styles and
@@ -40,13 +41,21 @@ HTML_HEADERS = {
 }
 
 
+def strong_etag(response: Response, version: str) -> str:
+    """The dataset version plus a digest of the body; a file sent as it was built is fixed by the version itself."""
+    if response.direct_passthrough or response.is_streamed:
+        body = (response.content_type or "").encode("utf-8")  # send_file of a dist/ artifact: bytes fixed per build
+    else:
+        body = response.get_data()
+    return f"{version[:16]}-{hashlib.sha256(body).hexdigest()[:16]}"
+
+
 def dataset_response(response: Response) -> Response:
     """Mark a GET/HEAD response as a representation of this dataset version; answer 304 when it is unchanged."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     dataset = current_dataset()
-    variant = hashlib.sha256((response.content_type or "").encode("utf-8")).hexdigest()[:8]
-    response.set_etag(f"{dataset.version[:20]}-{variant}", weak=True)
+    response.set_etag(strong_etag(response, dataset.version))
     response.last_modified = dataset.last_modified
     response.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate: a rebuild changes the data
     return response.make_conditional(request)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .dataset import current_dataset
-from .headers import HTML_CSP
+from .headers import HTML_CSP, dataset_response
 from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, strings
 from .results import content_type
 
@@ -66,13 +66,7 @@ def render_page(template: str, status: int = 200, **context: object) -> Response
     response = Response(render_template(template, **context), status=status, content_type=content_type("text/html"))
     response.headers["Content-Security-Policy"] = HTML_CSP
     response.headers["Content-Language"] = lang
-    if status != 200 or request.method not in ("GET", "HEAD"):
-        return response
-    dataset = current_dataset()
-    response.set_etag(f"{dataset.version[:20]}-html-{lang}", weak=True)
-    response.last_modified = dataset.last_modified
-    response.headers["Cache-Control"] = "public, no-cache"
-    return response.make_conditional(request)
+    return dataset_response(response)  # an ETag per language too: the page's bytes differ
 
 
 def per_dataset(name: str, build: Callable[[], T]) -> T:

@@ -178,6 +178,20 @@ def test_a_repeated_query_is_served_from_the_cache(servers):
     assert again.media_type == "text/csv"
 
 
+def test_etags_are_strong_and_name_the_bytes_whichever_backend_answered(servers):
+    query = sparql_prologue() + "SELECT ?h WHERE { ?h a xk:Honour } ORDER BY ?h  # etag test"
+    csv = {name: server.query(query, accept="text/csv") for name, server in servers.items()}
+    tags = {response.headers["etag"] for response in csv.values()}
+    assert len({response.body for response in csv.values()}) == 1
+    assert len(tags) == 1 and not tags.pop().startswith("W/")  # equal bytes, one strong tag, any replica
+    as_json = servers["memory"].query(query, accept="application/sparql-results+json")
+    assert as_json.headers["etag"] != csv["memory"].headers["etag"]
+    revalidated = servers["oxigraph"].get(
+        "/sparql", {"query": query}, Accept="text/csv", If_None_Match=csv["memory"].headers["etag"]
+    )
+    assert revalidated.status == 304
+
+
 def test_the_cache_keeps_formats_strings_and_errors_apart(servers):
     server = servers["oxigraph"]
     query = sparql_prologue() + 'SELECT ?h WHERE { ?h rdfs:label "全国医养结合示范县"@zh }'
