@@ -10,7 +10,9 @@ from rdflib.compare import isomorphic
 
 from xianan_kg import paths
 from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build
+from xianan_kg.docs import documentation_files
 from xianan_kg.load import load_sources
+from xianan_kg.parallel import Background, ChildFailed
 
 EXPECTED = {
     "xianan-kg.ttl",
@@ -81,3 +83,17 @@ def test_build_refuses_nonconforming_data_and_writes_nothing(tmp_path):
         build(tmp_path / "dist", sources=load_sources(data_files=[*context, broken]))
     assert "xk:value must equal" in str(exc.value)
     assert not (tmp_path / "dist").exists()
+
+
+def test_the_documentation_made_beside_the_build_is_the_one_made_in_line(built):
+    inline = documentation_files(built.sources.ontology)
+    assert {name: built.files[name].read_bytes() for name in inline} == inline
+
+
+def test_a_step_that_fails_on_the_other_core_fails_the_build_with_its_traceback():
+    def step() -> None:
+        raise ValueError("pyLODE could not render")
+
+    with pytest.raises(ChildFailed, match="ValueError: pyLODE could not render"):
+        Background(step).result()
+    assert Background(lambda: {"ontology.html": b"<html>"}).result() == {"ontology.html": b"<html>"}

@@ -8,8 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph
 
@@ -19,8 +21,9 @@ from .linkset import load_linksets
 from .literals import canonicalise_graph
 from .load import Sources, load_sources
 from .namespaces import BASE, bind_prefixes
+from .parallel import Background
 from .reason import Inference, reason
-from .serialize import FORMATS, serialize_dataset, serialize_graph
+from .serialize import FORMATS, canonical, serialize_dataset, union, write_canonical
 from .validate import ValidationReport, validate
 
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
@@ -29,6 +32,7 @@ GRAPH_INFERRED = BASE + "graph/inferred"
 GRAPH_LINKS = BASE + "graph/links"  # data/links/*.ttl with their VoID; present only when there are linksets
 
 ARTIFACT_STEM = "xianan-kg"
+T = TypeVar("T")
 
 
 class BuildError(Exception):
@@ -52,20 +56,29 @@ def asserted_graph(sources: Sources) -> Graph:
     return sources.combined()
 
 
-def artifact_bytes(sources: Sources, inference: Inference, links: Graph | None = None) -> dict[str, bytes]:
-    """Every release file by name; pure function of the graphs, hence deterministic."""
-    asserted = asserted_graph(sources)
-    out: dict[str, bytes] = {}
-    for fmt in ("turtle", "nt", "jsonld"):
-        suffix = FORMATS[fmt][1]
-        out[f"{ARTIFACT_STEM}{suffix}"] = serialize_graph(asserted, fmt)
-        out[f"{ARTIFACT_STEM}-inferred{suffix}"] = serialize_graph(inference.graph, fmt)
+def artifact_bytes(
+    sources: Sources,
+    inference: Inference,
+    links: Graph | None = None,
+    documentation: dict[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """Every release file by name; pure function of the graphs, hence deterministic.
+
+    `documentation` is `documentation_files(sources.ontology)` when the caller made it already (in parallel)."""
     named = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data, GRAPH_INFERRED: inference.graph}
     if links:
         named[GRAPH_LINKS] = links
+    canon = {name: canonical(graph) for name, graph in named.items()}  # once: blank-node labelling is the cost
+    asserted = union(canon[GRAPH_ONTOLOGY], canon[GRAPH_DATA])
+    out: dict[str, bytes] = {}
+    for fmt in ("turtle", "nt", "jsonld"):
+        suffix = FORMATS[fmt][1]
+        out[f"{ARTIFACT_STEM}{suffix}"] = write_canonical(asserted, fmt)
+        out[f"{ARTIFACT_STEM}-inferred{suffix}"] = write_canonical(canon[GRAPH_INFERRED], fmt)
     for fmt in ("trig", "nquads"):
-        out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(named, fmt)
-    out.update(documentation_files(sources.ontology))  # ontology.html, ontology.zh.html, ontology.css
+        out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(canon, fmt, already_canonical=True)
+    # ontology.html, ontology.zh.html, ontology.css
+    out.update(documentation_files(sources.ontology) if documentation is None else documentation)
     manifest = {
         "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
         "graphs": {name: len(graph) for name, graph in named.items()},
@@ -86,29 +99,43 @@ def build(
     for graph in (sources.ontology, sources.data):  # linksets are written by `xianan-kg link` as they are
         canonicalise_graph(graph)  # one lexical form per value, whatever the authors typed (xianan_kg.literals)
     timings["load"] = time.perf_counter() - t0
+    ontology = sources.ontology
+    documentation = Background(lambda: _timed(lambda: documentation_files(ontology)))  # on the other core
+    try:
+        asserted, inference = _check_and_reason(sources, timings)
+        t0 = time.perf_counter()
+        docs, timings["documentation"] = documentation.result()
+        files = _write(dist_dir, artifact_bytes(sources, inference, links, docs))
+        from .store import write_oxigraph_store  # the store module imports this one
 
+        write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed
+        timings["write"] = time.perf_counter() - t0
+    finally:
+        documentation.cancel()
+    return BuildResult(sources, bind_prefixes(asserted), inference, files, timings)
+
+
+def _timed(step: Callable[[], T]) -> tuple[T, float]:
     t0 = time.perf_counter()
-    report = validate(sources)
-    timings["validate"] = time.perf_counter() - t0
+    return step(), time.perf_counter() - t0
+
+
+def _check_and_reason(sources: Sources, timings: dict[str, float]) -> tuple[Graph, Inference]:
+    report, timings["validate"] = _timed(lambda: validate(sources))
     if not report.conforms:
         raise BuildError(report)
-
-    t0 = time.perf_counter()
     asserted = asserted_graph(sources)
-    inference = reason(asserted)
-    timings["reason"] = time.perf_counter() - t0
+    inference, timings["reason"] = _timed(lambda: reason(asserted))
+    return asserted, inference
 
-    t0 = time.perf_counter()
+
+def _write(dist_dir: Path, artifacts: dict[str, bytes]) -> dict[str, Path]:
     dist_dir.mkdir(parents=True, exist_ok=True)
     files = {}
-    for name, data in artifact_bytes(sources, inference, links).items():
+    for name, data in artifacts.items():
         target = dist_dir / name
         tmp = target.with_suffix(target.suffix + ".tmp")
         tmp.write_bytes(data)
         tmp.replace(target)  # atomic: a reader never sees half a file
         files[name] = target
-    from .store import write_oxigraph_store  # the store module imports this one
-
-    write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed
-    timings["write"] = time.perf_counter() - t0
-    return BuildResult(sources, bind_prefixes(asserted), inference, files, timings)
+    return files

@@ -33,6 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"loaded   ontology {len(s.ontology)} triples, data {len(s.data)} triples ({result.timings['load']:.2f} s)")
     print(f"valid    SHACL conforms ({result.timings['validate']:.2f} s)")
     print(f"reasoned OWL 2 RL ({result.timings['reason']:.2f} s), {result.inference.summary()}")
+    print(f"docs     pyLODE, beside the steps above ({result.timings['documentation']:.2f} s)")
     print(f"wrote    {len(result.files)} files to {args.dist} ({result.timings['write']:.2f} s):")
     for name in sorted(result.files):
         print(f"  {name}")

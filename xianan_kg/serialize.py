@@ -8,6 +8,7 @@ time, in every format.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import to_canonical_graph
@@ -59,30 +60,48 @@ def _sorted_json(node: object) -> object:
     return node
 
 
+def union(*graphs: Graph) -> Graph:
+    """Canonical graphs merged, still in canonical order (their blank nodes keep their labels)."""
+    out = bind_prefixes(Graph())
+    for triple in sorted({t for g in graphs for t in g}):
+        out.add(triple)
+    return out
+
+
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    return write_canonical(canonical(graph), fmt)
+
+
+def write_canonical(graph: Graph, fmt: str) -> bytes:
+    """Serialise a graph `canonical` made: the build canonicalises each graph once and writes it in every format."""
     plugin, _, _ = FORMATS[fmt]
-    graph = canonical(graph)
     if fmt == "jsonld":
         return _jsonld(graph)
     data = graph.serialize(format=plugin, encoding="utf-8")
     if fmt == "nt":
-        lines = sorted(set(data.decode("utf-8").splitlines()))
-        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+        return _sorted_lines(data.decode("utf-8").splitlines())
     return data
 
 
-def serialize_dataset(graphs: dict[str, Graph], fmt: str) -> bytes:
+def _sorted_lines(lines: Iterable[str]) -> bytes:
+    return ("\n".join(sorted({line for line in lines if line})) + "\n").encode("utf-8")
+
+
+def serialize_dataset(graphs: dict[str, Graph], fmt: str, *, already_canonical: bool = False) -> bytes:
     """Named graphs (IRI -> graph) as TriG or N-Quads."""
+    canon = graphs if already_canonical else {name: canonical(g) for name, g in graphs.items()}
+    if fmt == "nquads":  # an N-Triples line with its graph name before the final " ." is an N-Quads line
+        return _sorted_lines(
+            f"{line[:-2]} <{name}> ."
+            for name, graph in canon.items()
+            for line in write_canonical(graph, "nt").decode("utf-8").splitlines()
+        )
     plugin, _, _ = FORMATS[fmt]
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True, replace=True)
-    for name in sorted(graphs):
+    for name in sorted(canon):
         target = ds.graph(URIRef(name))
-        for triple in canonical(graphs[name]):
+        for triple in canon[name]:
             target.add(triple)
-    data = ds.serialize(format=plugin, encoding="utf-8")
-    if fmt == "nquads":
-        lines = sorted(set(data.decode("utf-8").splitlines()))
-        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
-    return data
+    return ds.serialize(format=plugin, encoding="utf-8")
