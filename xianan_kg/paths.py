@@ -10,6 +10,7 @@ DATA_DIR = ROOT / "data"
 SOURCE_FILE = DATA_DIR / "source" / "xianan-2023-review.zh.txt"
 LINKS_DIR = DATA_DIR / "links"  # linksets to other datasets: loaded apart from the data, never reasoned over
 QC_DIR = ONTOLOGY_DIR / "qc"
+RULES_DIR = ONTOLOGY_DIR / "rules"  # OWL 2 RL rules as SPARQL Update (*.ru) and consistency checks (*.rq)
 QUERIES_DIR = ROOT / "queries"
 DIST_DIR = ROOT / "dist"
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import owlrl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from .namespaces import bind_prefixes
 
@@ -56,6 +58,11 @@ def reason(asserted: Graph) -> Inference:
     errors = sorted(str(m) for m in closure.objects(None, ERR.error))
     if errors:
         raise InconsistencyError("; ".join(errors))
+    return kept_inference(closure, asserted)
+
+
+def kept_inference(closure: Iterable[tuple[Node, Node, Node]], asserted: Graph) -> Inference:
+    """What the build keeps of a reasoner's closure (each triple once): the new triples that pass `_keep`, by kind."""
     inferred = bind_prefixes(Graph())
     counts: Counter = Counter()
     for s, p, o in closure:

@@ -1,0 +1,163 @@
+"""OWL 2 RL as SPARQL Update rules run to a fixpoint on Oxigraph: owlrl's kept entailments in a fraction of the time.
+
+The rules are files in ontology/rules/, one per rule of the OWL 2 RL tables (or a small group), named
+after it: `*.ru` insert what the rule entails, `*.rq` select contradictions. A `*.ru` whose header has a
+`# once:` line states axioms or owlrl's one-time datatype facts and runs before the fixpoint; the others
+run in turn until the store stops growing. There are rules only for the constructs our ontology uses; a
+rule that adds nothing on the review says why in an `# idle:` line. tests/test_reasoning_rules.py proves
+on the review's graph that what the build keeps equals what it keeps from owlrl.
+
+Oxigraph stores literals of the XSD types by value ("46400.0"^^xsd:decimal comes back as "46400",
+"4"^^xsd:nonNegativeInteger as "4"^^xsd:integer, which may be in the graph too), while owlrl, like rdflib,
+tells terms apart as written. So a typed literal enters the store under a datatype Oxigraph does not
+interpret, TYPED + its datatype's IRI (the one rule that reads datatypes, dt-disjoint, strips it), and
+comes back as the very rdflib term it was (language tags too, which Oxigraph lowercases).
+
+Not followed from owlrl, as no shape-conforming graph of ours can need it: triples with a literal subject
+(not RDF 1.1) are ignored, and a functional property with a literal and a resource as values makes them
+nothing (owlrl makes them owl:sameAs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from . import paths
+from .reason import InconsistencyError, Inference, kept_inference
+
+ONCE_MARK = "# once:"
+TYPED = "urn:xianan-kg:rules:typed:"  # "4"^^xsd:integer is stored as "4"^^<TYPED + xsd:integer's IRI>
+_VALUE = ox.NamedNode("urn:xianan-kg:rules:value")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # the rule(s) of the OWL 2 RL tables it implements, e.g. "cax-sco"
+    text: str  # SPARQL 1.1 Update (*.ru) or a SELECT of contradictions (*.rq)
+
+    def header(self) -> list[str]:
+        return [line for line in self.text.splitlines() if line.startswith("#")]
+
+    @property
+    def once(self) -> bool:
+        return any(line.startswith(ONCE_MARK) for line in self.header())
+
+    @property
+    def summary(self) -> str:
+        """The header's first line: the rule, where the OWL 2 RL spec has it, what it entails or forbids."""
+        header = self.header()
+        return header[0].lstrip("# ") if header else self.name
+
+
+def load_rules(directory: Path = paths.RULES_DIR) -> tuple[list[Rule], list[Rule]]:
+    """The entailment rules (*.ru) and the consistency checks (*.rq), sorted by file name."""
+
+    def read(pattern: str) -> list[Rule]:
+        return [Rule(p.stem, p.read_text(encoding="utf-8")) for p in sorted(directory.glob(pattern))]
+
+    return read("*.ru"), read("*.rq")
+
+
+class Terms:
+    """rdflib terms to Oxigraph and back, so that what comes out is the very term that went in."""
+
+    def __init__(self, literals: Iterable[Literal]) -> None:
+        from .store import to_ox_term  # the store module imports the build, which may import this one
+
+        self.to_ox = to_ox_term
+        self.made: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        self.back: dict[ox.NamedNode | ox.BlankNode | ox.Literal, Node] = {}  # as stored, to what went in
+        originals = list(literals)
+        probe = ox.Store()  # what a store makes of each literal (language tags, say), to map it back
+        probe.extend(ox.Quad(ox.NamedNode(f"urn:i:{i}"), _VALUE, self.literal(lit)) for i, lit in enumerate(originals))
+        for quad in probe:
+            original = originals[int(quad.subject.value[len("urn:i:") :])]
+            seen = self.back.setdefault(quad.object, original)
+            if seen != original:  # cannot happen with the encoding above: raised rather than guessed
+                raise ValueError(f"{seen.n3()} and {original.n3()} are one literal in Oxigraph")
+
+    @staticmethod
+    def literal(literal: Literal) -> ox.Literal:
+        """A typed literal goes in under TYPED + its datatype, which Oxigraph keeps as written."""
+        if literal.datatype is not None:
+            return ox.Literal(str(literal), datatype=ox.NamedNode(TYPED + str(literal.datatype)))
+        return ox.Literal(str(literal), language=literal.language) if literal.language else ox.Literal(str(literal))
+
+    def quad(self, triple: tuple[Node, Node, Node]) -> ox.Quad:
+        return ox.Quad(*map(self.ox, triple))
+
+    def ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """The Oxigraph term, made once per rdflib term (a graph names the same things many times)."""
+        made = self.made.get(term)
+        if made is None:
+            made = self.made[term] = self.literal(term) if isinstance(term, Literal) else self.to_ox(term)
+            if not isinstance(term, Literal):
+                self.back[made] = term
+        return made
+
+    def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        """The rdflib term that went in; an IRI only the rules name (owl:Thing, say) is made here."""
+        known = self.back.get(term)
+        if known is not None:
+            return known
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        raise ValueError(f"{term} is not in the graph: the rules copy literals and blank nodes, never make them")
+
+
+def fixpoint(store: ox.Store, rules: list[Rule]) -> int:
+    """Run the rules in turn until a round adds nothing; return the number of rounds."""
+    rounds, size = 0, -1
+    while len(store) != size:
+        size = len(store)
+        rounds += 1
+        for rule in rules:
+            store.update(rule.text)
+    return rounds
+
+
+def contradictions(store: ox.Store, checks: list[Rule]) -> Iterator[str]:
+    """One readable line per contradiction a check finds: the rule, what it forbids, the culprits."""
+    for check in checks:
+        solutions = store.query(check.text)
+        for row in solutions:
+            culprits = ", ".join(f"?{v.value} = {row[v]}" for v in solutions.variables if row[v] is not None)
+            yield f"{check.summary} ({culprits})"
+
+
+def new_triples(
+    asserted: list[tuple[Node, Node, Node]], terms: Terms, directory: Path = paths.RULES_DIR
+) -> Iterator[tuple[Node, Node, Node]]:
+    """What the rules add to the asserted triples, as rdflib triples, but those with a blank node, which the
+    build drops; raise InconsistencyError on a contradiction."""
+    updates, checks = load_rules(directory)
+    given = {terms.quad(t) for t in asserted if not isinstance(t[0], Literal)}  # not RDF 1.1: left out
+    store = ox.Store()
+    store.bulk_extend(given)
+    for rule in updates:
+        if rule.once:
+            store.update(rule.text)
+    fixpoint(store, [rule for rule in updates if not rule.once])
+    errors = sorted(contradictions(store, checks))
+    if errors:
+        raise InconsistencyError("; ".join(errors))
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        if (
+            quad not in given
+            and not isinstance(quad.subject, ox.BlankNode)
+            and not isinstance(quad.object, ox.BlankNode)
+        ):
+            yield terms.term(quad.subject), terms.term(quad.predicate), terms.term(quad.object)
+
+
+def reason_with_rules(asserted: Graph, directory: Path = paths.RULES_DIR) -> Inference:
+    """What `reason` returns (the same kept triples, counts and errors), from the SPARQL rules."""
+    triples = list(asserted)  # rdflib is slow to walk: once
+    terms = Terms({o for _, _, o in triples if isinstance(o, Literal)})
+    return kept_inference(new_triples(triples, terms, directory), asserted)
