@@ -9,8 +9,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from xianan_kg import paths
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build
-from xianan_kg.docs import documentation_files
+from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build, reasoning_free_files
 from xianan_kg.load import load_sources
 from xianan_kg.parallel import Background, ChildFailed
 
@@ -93,8 +92,9 @@ def test_build_refuses_nonconforming_data_and_writes_nothing(tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
-def test_the_documentation_made_beside_the_build_is_the_one_made_in_line(built):
-    inline = documentation_files(built.sources.ontology)
+def test_the_files_made_beside_the_build_are_the_ones_made_in_line(built):
+    inline = reasoning_free_files(built.sources)
+    assert {"ontology.html", "ontology.zh.html", "xianan-kg.ttl", "xianan-kg.jsonld"} <= set(inline)
     assert {name: built.files[name].read_bytes() for name in inline} == inline
 
 

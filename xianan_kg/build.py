@@ -57,29 +57,38 @@ def asserted_graph(sources: Sources) -> Graph:
     return sources.combined()
 
 
+FILE_FORMATS = ("turtle", "nt", "jsonld")  # each graph as a file of its own; the named graphs as TriG, N-Quads
+
+
+def reasoning_free_files(sources: Sources) -> dict[str, bytes]:
+    """The files that need no reasoning — the asserted graph in each format and the ontology's documentation —
+    which the build makes in a forked process beside validation and reasoning."""
+    asserted = union(canonical(sources.ontology), canonical(sources.data))
+    out = {f"{ARTIFACT_STEM}{FORMATS[fmt][1]}": write_canonical(asserted, fmt) for fmt in FILE_FORMATS}
+    out.update(documentation_files(sources.ontology))  # ontology.html, ontology.zh.html, ontology.css
+    return out
+
+
 def artifact_bytes(
     sources: Sources,
     inference: Inference,
     links: Graph | None = None,
-    documentation: dict[str, bytes] | None = None,
+    made_beside: Callable[[], dict[str, bytes]] | None = None,
 ) -> dict[str, bytes]:
     """Every release file by name; pure function of the graphs, hence deterministic.
 
-    `documentation` is `documentation_files(sources.ontology)` when the caller made it already (in parallel)."""
+    `made_beside` gives `reasoning_free_files(sources)` when the caller is making them in parallel: asked for
+    last, once the files that need the entailments are made."""
     named = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data, GRAPH_INFERRED: inference.graph}
     if links:
         named[GRAPH_LINKS] = links
     canon = {name: canonical(graph) for name, graph in named.items()}  # once: blank-node labelling is the cost
-    asserted = union(canon[GRAPH_ONTOLOGY], canon[GRAPH_DATA])
     out: dict[str, bytes] = {}
-    for fmt in ("turtle", "nt", "jsonld"):
-        suffix = FORMATS[fmt][1]
-        out[f"{ARTIFACT_STEM}{suffix}"] = write_canonical(asserted, fmt)
-        out[f"{ARTIFACT_STEM}-inferred{suffix}"] = write_canonical(canon[GRAPH_INFERRED], fmt)
+    for fmt in FILE_FORMATS:
+        out[f"{ARTIFACT_STEM}-inferred{FORMATS[fmt][1]}"] = write_canonical(canon[GRAPH_INFERRED], fmt)
     for fmt in ("trig", "nquads"):
         out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(canon, fmt, already_canonical=True)
-    # ontology.html, ontology.zh.html, ontology.css
-    out.update(documentation_files(sources.ontology) if documentation is None else documentation)
+    out.update(reasoning_free_files(sources) if made_beside is None else made_beside())
     manifest = {
         "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
         "graphs": {name: len(graph) for name, graph in named.items()},
@@ -105,19 +114,23 @@ def build(
     for graph in (sources.ontology, sources.data):  # linksets are written by `xianan-kg link` as they are
         canonicalise_graph(graph)  # one lexical form per value, whatever the authors typed (xianan_kg.literals)
     timings["load"] = time.perf_counter() - t0
-    ontology = sources.ontology
-    documentation = Background(lambda: _timed(lambda: documentation_files(ontology)))  # on the other core
+    loaded = sources
+    beside = Background(lambda: _timed(lambda: reasoning_free_files(loaded)))  # on the other core
     try:
         asserted, inference = _check_and_reason(sources, timings, reference)
         t0 = time.perf_counter()
-        docs, timings["documentation"] = documentation.result()
-        files = _write(dist_dir, artifact_bytes(sources, inference, links, docs))
+
+        def made_beside() -> dict[str, bytes]:
+            files, timings["beside"] = beside.result()
+            return files
+
+        files = _write(dist_dir, artifact_bytes(sources, inference, links, made_beside))
         from .store import write_oxigraph_store  # the store module imports this one
 
         write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed
         timings["write"] = time.perf_counter() - t0
     finally:
-        documentation.cancel()
+        beside.cancel()
     return BuildResult(sources, bind_prefixes(asserted), inference, files, timings)
 
 
