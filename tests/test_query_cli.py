@@ -326,3 +326,36 @@ def test_unreachable_endpoint_is_a_clear_error(query):
     code, out, err = query("national-honours", "--endpoint", f"http://127.0.0.1:{port}/sparql")
     assert code == 1 and out == ""
     assert err.startswith(f"error: cannot reach http://127.0.0.1:{port}/sparql")
+
+
+def test_the_endpoint_client_names_itself():
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from xianan_kg.remote import EndpointStore, query_form
+
+    seen: list[dict[str, str]] = []
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(dict(self.headers))
+            body = json.dumps({"head": {}, "boolean": True}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = EndpointStore(f"http://127.0.0.1:{server.server_address[1]}/sparql")
+        assert store.query("PREFIX s: <http://example.org/select#> ASK { ?x s:construct ?y }").boolean is True
+    finally:
+        server.shutdown()
+    assert seen[0]["User-Agent"].startswith("xianan-kg/")
+    # what the store asks for follows the form the guard reads, not words inside IRIs or comments
+    assert query_form("PREFIX s: <http://example.org/select#> # CONSTRUCT\nASK { ?x s:construct ?y }") == "ASK"

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from . import paths
 from .build import ARTIFACT_STEM
 from .errors import InputError, UserError
+from .remote import USER_AGENT
 from .store import LocalStore, is_endpoint, open_store
 
 PASSWORD_VARIABLE = "XIANAN_KG_STORE_PASSWORD"
@@ -95,7 +96,9 @@ class Loader:
         self._opener = urllib.request.build_opener(*handlers)
 
     def _send(self, method: str, url: str, body: bytes, content_type: str, allow: tuple[int, ...] = ()) -> None:
-        request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
+        request = urllib.request.Request(
+            url, data=body, method=method, headers={"Content-Type": content_type, "User-Agent": USER_AGENT}
+        )
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
                 response.read()

@@ -13,7 +13,7 @@ server and `xianan-kg query` run on an external store that `xianan-kg load` fill
 from __future__ import annotations
 
 import json
-import re
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,9 +22,11 @@ from collections.abc import Sequence
 from rdflib import Graph
 from rdflib.term import Node
 
+from . import __version__
 from .build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from .errors import UserError
 from .namespaces import bind_prefixes
+from .query_guard import QueryRefused, inspect_query
 from .results import from_srj
 from .store import (
     Answer,
@@ -44,8 +46,9 @@ ACCEPT = (
 # Asked by the query's form: some stores (Virtuoso) write a graph as JSON results, or results as Turtle, if allowed.
 SOLUTIONS_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
-_SKIPPED = re.compile(r"<[^<>\s]*>|#[^\n\r]*|'[^'\n\r]*'|\"[^\"\n\r]*\"")
-_FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+# Public endpoints (Wikidata's among them) ask clients to name themselves and a contact: set
+# XIANAN_KG_USER_AGENT to one that includes yours before running `xianan-kg link` against them.
+USER_AGENT = os.environ.get("XIANAN_KG_USER_AGENT") or f"xianan-kg/{__version__} (SPARQL 1.1 Protocol client)"
 JSON_TYPES = ("application/sparql-results+json", "application/json")
 GRAPH_TYPES = {
     "text/turtle": "turtle",
@@ -80,7 +83,11 @@ class EndpointStore(Store):
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode(fields).encode("utf-8"),
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            headers={
+                "Accept": accept,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": USER_AGENT,
+            },
             method="POST",
         )
         try:
@@ -153,9 +160,11 @@ class EndpointAnswer(Answer):
 
 
 def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword after the prologue (IRIs, comments skipped)."""
-    match = _FORM.search(_SKIPPED.sub(" ", sparql))
-    return match.group(1).upper() if match else "SELECT"
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, as the query guard reads it (the server has checked the text already)."""
+    try:
+        return inspect_query(sparql).form or "SELECT"
+    except QueryRefused:
+        return "SELECT"  # past the guard's size limits: the store decides, and answers in JSON results if it can
 
 
 def parse_response(body: bytes, media: str, url: str = "the endpoint") -> QueryResult:
