@@ -63,7 +63,7 @@ from xianan_kg import __version__  # noqa: E402
 from xianan_kg.api import list_queries  # noqa: E402
 from xianan_kg.build import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildResult, build  # noqa: E402
 from xianan_kg.load import load_sources  # noqa: E402
-from xianan_kg.reason import _keep, reason  # noqa: E402
+from xianan_kg.reason import kept_inference, reason  # noqa: E402
 from xianan_kg.rules import reason_with_rules  # noqa: E402
 from xianan_kg.store import open_store, write_oxigraph_store  # noqa: E402
 from xianan_kg.validate import validate  # noqa: E402
@@ -858,12 +858,9 @@ def reasoners_section(report: Report, built: BuildResult, reference: BuildResult
     r.from_graph(asserted)
     triples = r.reason()
     t_fast = time.perf_counter() - t0
-    fast = set()
-    for s, p, o in triples:
-        if isinstance(o, Literal) and o.datatype == XSD.string:
-            o = Literal(str(o))  # reasonable types plain strings as xsd:string
-        if (s, p, o) not in asserted and _keep(s, p, o):
-            fast.add((s, p, o))
+    plain = {(s, p, Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD.string else o)
+             for s, p, o in triples}  # reasonable types plain strings as xsd:string  # fmt: skip
+    fast = set(kept_inference(plain, asserted).graph)  # what the build would keep of it
     only_owlrl, only_fast = owl - fast, fast - owl
     kinds: dict[str, int] = {}
     for _, p, _ in only_owlrl:
