@@ -20,6 +20,7 @@ nothing (owlrl makes them owl:sameAs).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ from rdflib.term import Node
 
 from . import paths
 from .reason import InconsistencyError, Inference, kept_inference
+from .seminaive import NotRewritable, seminaive_fixpoint
+
+log = logging.getLogger(__name__)
 
 ONCE_MARK = "# once:"
 TYPED = "urn:xianan-kg:rules:typed:"  # "4"^^xsd:integer is stored as "4"^^<TYPED + xsd:integer's IRI>
@@ -131,22 +135,46 @@ def contradictions(store: ox.Store, checks: list[Rule]) -> Iterator[str]:
             yield f"{check.summary} ({culprits})"
 
 
+def close(store: ox.Store, directory: Path = paths.RULES_DIR) -> None:
+    """Grow the store's default graph to its OWL 2 RL closure; raise InconsistencyError on a contradiction.
+
+    Typed literals must be in the store as `typed_literal` writes them."""
+    updates, checks = load_rules(directory)
+    for rule in updates:
+        if rule.once:
+            store.update(rule.text)
+    rounds = [rule for rule in updates if not rule.once]
+    try:
+        seminaive_fixpoint(store, [rule.text for rule in rounds])
+    except NotRewritable as exc:
+        log.warning("rules run naively, every round over the whole graph: %s", exc)
+        fixpoint(store, rounds)
+    errors = sorted(contradictions(store, checks))
+    if errors:
+        raise InconsistencyError("; ".join(errors))
+
+
+def typed_literal(literal: ox.Literal) -> ox.Literal:
+    """An Oxigraph literal as the rules' store holds it (see `Terms.literal`; language tags in lower case)."""
+    if literal.language:
+        return ox.Literal(literal.value, language=literal.language.lower())
+    if literal.datatype.value == _XSD_STRING:
+        return literal
+    return ox.Literal(literal.value, datatype=ox.NamedNode(TYPED + literal.datatype.value))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def new_triples(
     asserted: list[tuple[Node, Node, Node]], terms: Terms, directory: Path = paths.RULES_DIR
 ) -> Iterator[tuple[Node, Node, Node]]:
     """What the rules add to the asserted triples, as rdflib triples, but those with a blank node, which the
     build drops; raise InconsistencyError on a contradiction."""
-    updates, checks = load_rules(directory)
     given = {terms.quad(t) for t in asserted if not isinstance(t[0], Literal)}  # not RDF 1.1: left out
     store = ox.Store()
     store.bulk_extend(given)
-    for rule in updates:
-        if rule.once:
-            store.update(rule.text)
-    fixpoint(store, [rule for rule in updates if not rule.once])
-    errors = sorted(contradictions(store, checks))
-    if errors:
-        raise InconsistencyError("; ".join(errors))
+    close(store, directory)
     for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         if (
             quad not in given

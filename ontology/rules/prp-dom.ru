@@ -5,4 +5,4 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 INSERT { ?x rdf:type ?c }
-WHERE { ?p rdfs:domain ?c . ?x ?p ?y }
+WHERE { SELECT DISTINCT ?x ?c WHERE { ?p rdfs:domain ?c . ?x ?p ?y } }

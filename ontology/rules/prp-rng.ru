@@ -6,4 +6,4 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 INSERT { ?y rdf:type ?c }
-WHERE { ?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y)) }
+WHERE { SELECT DISTINCT ?y ?c WHERE { ?p rdfs:range ?c . ?x ?p ?y FILTER(!isLiteral(?y)) } }

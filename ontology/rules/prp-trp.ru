@@ -3,4 +3,4 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 INSERT { ?x ?p ?z }
-WHERE { ?p rdf:type owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z }
+WHERE { SELECT DISTINCT ?x ?p ?z WHERE { ?p rdf:type owl:TransitiveProperty . ?x ?p ?y . ?y ?p ?z } }
