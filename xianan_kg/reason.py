@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 import owlrl
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
@@ -34,18 +34,31 @@ class Inference:
 
 
 def _keep(s: object, p: object, o: object) -> bool:
-    if isinstance(s, Literal) or isinstance(s, BNode) or isinstance(o, BNode):
+    object_kind = "iri" if isinstance(o, URIRef) else "blank" if isinstance(o, BNode) else "literal"
+    return keeps(str(s), str(p), str(o), subject_is_iri=isinstance(s, URIRef), object_kind=object_kind)
+
+
+_REFLEXIVE = {
+    str(t) for t in (OWL.sameAs, RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty)
+}
+_TRIVIAL = {str(t) for t in TRIVIAL_TYPES}
+_TYPE = str(RDF.type)
+
+
+def keeps(s: str, p: str, o: str, *, subject_is_iri: bool, object_kind: str) -> bool:
+    """Whether the build keeps an entailment, judged on the terms' text and kinds ("iri", "blank", "literal")
+    so that rdflib's and Oxigraph's terms go through this one policy."""
+    if not subject_is_iri or object_kind == "blank":
         return False  # not RDF 1.1, or about list cells and restrictions of the ontology itself
-    if p == OWL.sameAs and s == o:
-        return False
-    if p == RDF.type and o in TRIVIAL_TYPES:
-        return False
-    if p in (RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty) and s == o:
-        return False
-    return True
+    if object_kind != "iri":
+        return True
+    if p in _REFLEXIVE and s == o:
+        return False  # everything is the same as, a subclass of, a subproperty of itself
+    return not (p == _TYPE and o in _TRIVIAL)  # everything is a Thing
 
 
-def _kind(p: URIRef, graph: Graph) -> str:
+def kind(p: URIRef, graph: Graph) -> str:
+    """The manifest's name for an entailment's kind: rdf:type, or the property's prefixed name."""
     return "rdf:type" if p == RDF.type else graph.namespace_manager.normalizeUri(p)
 
 
@@ -65,9 +78,16 @@ def kept_inference(closure: Iterable[tuple[Node, Node, Node]], asserted: Graph) 
     """What the build keeps of a reasoner's closure (each triple once): the new triples that pass `_keep`, by kind."""
     inferred = bind_prefixes(Graph())
     counts: Counter = Counter()
-    for s, p, o in closure:
-        if (s, p, o) in asserted or not _keep(s, p, o):
-            continue
+    for s, p, o in kept_triples(closure, asserted):
         inferred.add((s, p, o))
-        counts[_kind(p, inferred)] += 1
+        counts[kind(p, inferred)] += 1
     return Inference(inferred, counts)
+
+
+def kept_triples(
+    closure: Iterable[tuple[Node, Node, Node]], asserted: Container[tuple[Node, Node, Node]]
+) -> Iterator[tuple[Node, Node, Node]]:
+    """The closure's triples the build keeps: not asserted, and saying something (`_keep`)."""
+    for triple in closure:
+        if triple not in asserted and _keep(*triple):
+            yield triple

@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -338,15 +338,31 @@ def write_oxigraph_store(dist: Path) -> Path:
 
     Written beside, then renamed into place; a server already running keeps the files it opened.
     """
-    target = dist / OXIGRAPH_DIRECTORY
-    scratch = dist / f"{OXIGRAPH_DIRECTORY}.tmp"
-    shutil.rmtree(scratch, ignore_errors=True)
+    nq = dist / f"{ARTIFACT_STEM}.nq"
+    return fill_store(dist, lambda store: store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS))
+
+
+def store_scratch(dist: Path) -> Path:
+    """Where `fill_store` fills a store directory before moving it into place."""
+    return dist / f"{OXIGRAPH_DIRECTORY}.tmp"
+
+
+def fill_store(dist: Path, fill: Callable[[ox.Store], object], *, fresh: bool = True, seal: bool = True) -> Path:
+    """Fill the store directory beside dist/'s (emptied first if `fresh`); if `seal`, stamp it with the
+    manifest's .nq digest and move it into place. Unsealed, another step (another process) may add to it."""
+    scratch, target = store_scratch(dist), dist / OXIGRAPH_DIRECTORY
+    dist.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        shutil.rmtree(scratch, ignore_errors=True)
     store = ox.Store(str(scratch))
-    store.bulk_load(path=str(dist / f"{ARTIFACT_STEM}.nq"), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
+    fill(store)
+    if seal:
+        store.optimize()
     store.flush()
     quads = len(store)
-    del store  # closes the database before the directory moves
+    del store  # closes the database before the directory moves or another process opens it
+    if not seal:
+        return scratch
     stamp = {"nq_sha256": _nq_sha256(dist), "quads": quads}
     (scratch / STORE_STAMP).write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)

@@ -260,15 +260,22 @@ def constraint_violations(
         return []
     store = ox.Store()
     store.extend(ox.parse(graph_text, format=ox.RdfFormat.N_TRIPLES))  # keeps the blank-node labels
+    return [
+        _violation(constraint, rdflib_node(focus), row, data, shapes)
+        for constraint, focus, rows in constraint_solutions(store, constraints)
+        for row in _distinct(rows, rows.variables, as_written)
+    ]
+
+
+def constraint_solutions(
+    store: ox.Store, constraints: list[SparqlConstraint]
+) -> Iterator[tuple[SparqlConstraint, ox.NamedNode | ox.BlankNode, ox.QuerySolutions]]:
+    """Each constraint's query run on the store's default graph once per focus node, $this substituted."""
     this = ox.Variable("this")
-    out = []
     for constraint in constraints:
         for (focus,) in store.query(constraint.targets):
             bindings = {this: focus} if constraint.pre_binds_this else None
-            rows = store.query(constraint.query, substitutions=bindings)
-            for row in _distinct(rows, rows.variables, as_written):
-                out.append(_violation(constraint, rdflib_node(focus), row, data, shapes))
-    return out
+            yield constraint, focus, store.query(constraint.query, substitutions=bindings)
 
 
 class WrittenLiterals:
