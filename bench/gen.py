@@ -141,6 +141,30 @@ def write_nquads(
     return counts
 
 
+def write_data(districts: int, path: Path, base: Sources | None = None) -> int:
+    """The data graph alone at N districts, as N-Triples: the input of `xianan-kg build --large`; triples."""
+    base = base if base is not None else load_sources()
+    for graph in (base.ontology, base.data):
+        canonicalise_graph(graph)
+    data = ox.NamedNode(GRAPH_DATA)
+    triples = (
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in synthetic_quads(districts, base, Graph())
+        if q.graph_name == data
+    )
+    count = 0
+
+    def counted() -> Iterator[ox.Triple]:
+        nonlocal count
+        for triple in triples:
+            count += 1
+            yield triple
+
+    with path.open("wb") as out:
+        ox.serialize(counted(), out, format=ox.RdfFormat.N_TRIPLES)
+    return count
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="A graph of the review's shape at N districts, as N-Quads.")
     parser.add_argument("districts", type=int, help="number of districts (1 = the review)")

@@ -28,7 +28,14 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = build(Path(args.dist), reference=args.reference)
+    files = [Path(f) for f in args.data] or None
+    if args.large:
+        if args.reference:
+            raise UserError("--large runs the fast engines only; the reference engines need `build --reference`")
+        return _build_large(Path(args.dist), files)
+    result = build(
+        Path(args.dist), sources=None if files is None else load_sources(data_files=files), reference=args.reference
+    )
     s = result.sources
     print(f"source   {s.source.path.name} sha256 {s.source.sha256[:12]}…")
     print(f"loaded   ontology {len(s.ontology)} triples, data {len(s.data)} triples ({result.timings['load']:.2f} s)")
@@ -40,6 +47,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"beside the steps above ({result.timings['beside']:.2f} s)"
     )
     print(f"wrote    {len(result.files)} files to {args.dist} ({result.timings['write']:.2f} s):")
+    for name in sorted(result.files):
+        print(f"  {name}")
+    return EXIT_OK
+
+
+def _build_large(dist: Path, files: list[Path] | None) -> int:
+    from .build_large import build_large  # noqa: PLC0415 - only this command needs it
+
+    result = build_large(dist, files)
+    steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result.timings.items())
+    print(f"built    {sum(result.graphs.values())} quads: {result.graphs}")
+    print("valid    SHACL conforms (SHACL core as SPARQL on Oxigraph, the SPARQL constraints beside)")
+    print(f"reasoned OWL 2 RL, SPARQL rules, {sum(result.inferred_by_kind.values())} kept entailments")
+    print(f"timings  {steps}")
+    print(f"wrote    {len(result.files)} artifacts to {dist}:")
     for name in sorted(result.files):
         print(f"  {name}")
     return EXIT_OK
@@ -94,6 +116,19 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="validate with pyshacl and reason with owlrl (the reference engines; same release, slower) "
         "instead of pyrudof and the OWL 2 RL rules in ontology/rules/ run on Oxigraph",
+    )
+    b.add_argument(
+        "--large",
+        action="store_true",
+        help="for data far larger than the review: parse, validate and reason in Oxigraph, write only what "
+        "serve needs (N-Quads, manifest, store directory); the same N-Quads as a full build",
+    )
+    b.add_argument(
+        "--data",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="data files to build from instead of data/*.ttl (.ttl; with --large also .nt or .nq)",
     )
     b.set_defaults(func=cmd_build)
 

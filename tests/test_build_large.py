@@ -1,0 +1,161 @@
+"""`xianan-kg build --large`: the release `serve` needs, made without rdflib, equal to the full build's.
+
+The proofs are byte equality of the N-Quads with `build` (on the review, and on two districts of
+bench/gen.py whose data is N-Triples), the full build's validation report when the data does not
+conform, and a real server answering from what the large build wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from xianan_kg import paths
+from xianan_kg.build import BuildError, build
+from xianan_kg.build_large import build_large
+from xianan_kg.errors import InputError
+from xianan_kg.load import load_sources
+from xianan_kg.store import STORE_STAMP
+from xianan_kg.validate import validate
+
+from .conftest import run_cli
+from .protocol.live_server import start_server
+
+sys.path.insert(0, str(paths.ROOT / "bench"))
+
+import gen  # noqa: E402 - bench/gen.py
+
+SHAPES = paths.ROOT / "tests" / "shapes"
+
+
+def nquads(dist) -> bytes:
+    return (dist / "xianan-kg.nq").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    dist = tmp_path_factory.mktemp("large")
+    return dist, build_large(dist)
+
+
+def test_the_review_gives_the_full_builds_nquads_byte_for_byte(large, built):
+    dist, result = large
+    full = built.files["manifest.json"].parent
+    assert nquads(dist) == nquads(full)
+    manifest, full_manifest = (json.loads((d / "manifest.json").read_text()) for d in (dist, full))
+    assert manifest["graphs"] == full_manifest["graphs"] == result.graphs
+    assert manifest["inferred_by_kind"] == full_manifest["inferred_by_kind"] == result.inferred_by_kind
+    assert result.graphs[f"{paths_base()}graph/inferred"] == 3074
+
+
+def paths_base() -> str:
+    from xianan_kg.namespaces import BASE
+
+    return BASE
+
+
+def test_two_districts_from_ntriples_give_the_full_builds_nquads(tmp_path):
+    data = tmp_path / "two.nt"
+    gen.write_data(2, data)
+    build_large(tmp_path / "large", [data])
+    build(tmp_path / "full", sources=load_sources(data_files=[data]))
+    assert nquads(tmp_path / "large") == nquads(tmp_path / "full")
+    assert json.loads((tmp_path / "large" / "manifest.json").read_text())["graphs"][f"{paths_base()}graph/data"] > 14000
+
+
+def test_the_store_directory_holds_every_quad_and_is_stamped(large):
+    dist, result = large
+    stamp = json.loads((dist / "xianan-kg.oxigraph" / STORE_STAMP).read_text())
+    assert stamp["quads"] == sum(result.graphs.values()) == 11808
+    assert stamp["nq_sha256"] == json.loads((dist / "manifest.json").read_text())["files"]["xianan-kg.nq"]
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "FigureShape-invalid-01.ttl",  # a SPARQL constraint (arithmetic on values), checked in the child
+        "AdministrativeDivisionShape-invalid-03.ttl",  # another, without a value
+        "ProjectShape-invalid-02.ttl",  # sh:class
+        "QuoteShape-invalid-01.ttl",  # a qualified value shape
+        "ReviewPartShape-invalid-02.ttl",  # sh:maxCount and sh:datatype on a typed literal
+    ],
+)
+def test_data_that_does_not_conform_is_reported_as_validate_reports_it(fixture, tmp_path):
+    files = [*paths.data_files(), SHAPES / fixture]
+    with pytest.raises(BuildError) as failed:
+        build_large(tmp_path, files)
+    reported = [(v.focus, v.path, v.message, v.severity) for v in failed.value.report.violations]
+    expected = [(v.focus, v.path, v.message, v.severity) for v in validate(load_sources(data_files=files)).violations]
+    assert reported == expected != []  # shapes named by blank nodes are labelled anew on each load
+    assert not (tmp_path / "xianan-kg.nq").exists() and not (tmp_path / "xianan-kg.oxigraph").exists()
+
+
+def test_an_unplaceable_quote_and_a_blank_node_fail_the_build(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix xk: <https://xianan-kg.example.org/ontology#> .\n"
+        '<https://xianan-kg.example.org/id/place/xianan> xk:quote "这句话不在原文里" ; xk:partOf [ ] .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as failed:
+        build_large(tmp_path / "dist", [*paths.data_files(), bad])
+    messages = " ".join(v.message for v in failed.value.report.violations)
+    assert "not found in the source" in messages and "blank node" in messages
+
+
+def test_language_tags_are_written_in_lower_case(tmp_path):
+    """Oxigraph reads tags in lower case, which RDF 1.1 allows; the full build keeps them as written."""
+    data = tmp_path / "tags.ttl"
+    data.write_text('<urn:x:a> <urn:x:p> "咸安"@zh-CN .\n', encoding="utf-8")
+    build_large(tmp_path / "dist", [data])  # no shape targets <urn:x:a>: it conforms
+    assert '<urn:x:a> <urn:x:p> "咸安"@zh-cn <' in nquads(tmp_path / "dist").decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("data.csv", "a,b\n", "give the data as .ttl, .nt or .nq"),
+        ("broken.ttl", "<urn:x:a> <urn:x:p> .\n", "broken.ttl"),
+        ("missing.ttl", None, "file not found"),
+    ],
+)
+def test_unreadable_input_is_named(tmp_path, name, text, message):
+    path = tmp_path / name
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        build_large(tmp_path / "dist", [path])
+
+
+def test_cli_builds_large_and_refuses_reference(tmp_path):
+    result = run_cli("build", "--large", "--dist", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "3074 kept entailments" in result.stdout and (tmp_path / "xianan-kg.nq").is_file()
+    refused = run_cli("build", "--large", "--reference", "--dist", str(tmp_path / "x"))
+    assert refused.returncode == 1 and "--large runs the fast engines only" in refused.stderr
+
+
+def test_serve_answers_from_what_the_large_build_wrote(large, built):
+    dist, _ = large
+    answers = []
+    for served in (dist, built.files["manifest.json"].parent):
+        live = start_server(served, "--store", "oxigraph:disk", "--workers", "1", "--no-cache")
+        try:
+            query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+            response = live.query(query, accept="application/sparql-results+json")
+            answers.append(json.loads(response.text)["results"]["bindings"][0]["n"]["value"])
+        finally:
+            live.stop()
+    assert answers == ["11808", "11808"]
+
+
+def test_a_large_build_replaces_an_earlier_one(large, tmp_path):
+    dist, _ = large
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy)
+    build_large(copy)
+    assert nquads(copy) == nquads(dist)
+    assert not (copy / "xianan-kg.oxigraph.tmp").exists()
