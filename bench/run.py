@@ -18,9 +18,10 @@ port and stopped at the end, every load is bounded in time. Sections:
 5. replicas: two `serve` processes behind nginx (Debian) with ETag revalidation, the mix
    answered identically through nginx and by each replica, and its throughput;
 6. memory: peak RSS of `serve` (all its processes) and its RSS over a steady bounded run;
-7. scale: bench/gen.py at N districts: the build's validator and reasoner, pyshacl, owlrl and
-   `reasonable` (PyPI) times,
-   N-Quads, store load, startup, RSS and per-query latency in process and over HTTP;
+7. scale: bench/gen.py at N districts: `xianan-kg build --large` from a new process (its N-Quads
+   compared with the quads served), the full build's validator and reasoner, pyshacl, owlrl and
+   `reasonable` (PyPI) times, N-Quads, store load, startup, RSS and per-query latency in process and
+   over HTTP;
 8. reasoners: the build's rules against owlrl, and whether `reasonable` gives the same entailments.
 
 Writes docs/benchmarks.md and docs/benchmarks.svg (a chart drawn here, no plotting library).
@@ -89,10 +90,13 @@ class Settings:
     owlrl_districts: tuple[int, ...]
     reasonable_districts: tuple[int, ...]
     serve_districts: tuple[int, ...]
+    large_districts: tuple[int, ...]  # where `xianan-kg build --large` runs on the synthetic data
 
 
-QUICK = Settings(True, 2.0, (1, 8, 32), 1, 2, 15, (1, 10), (1,), (1,), (1, 10), ())
-FULL = Settings(False, 5.0, (1, 8, 32), 2, 5, 150, (1, 10, 100, 1000), (1, 10), (1, 10), (1, 10, 100), (100,))
+QUICK = Settings(True, 2.0, (1, 8, 32), 1, 2, 15, (1, 10), (1,), (1,), (1, 10), (), (1, 10))
+FULL = Settings(
+    False, 5.0, (1, 8, 32), 2, 5, 150, (1, 10, 100, 1000), (1, 10), (1, 10), (1, 10, 100), (100,), (1, 10, 100)
+)
 
 
 @dataclass
@@ -665,6 +669,29 @@ def release_at(districts: int, target: Path, base_inferred: Graph) -> dict[str, 
     }
 
 
+def large_build_at(n: int, workdir: Path, release: Path) -> tuple[float, str]:
+    """`xianan-kg build --large` from a new process on N districts' data (N-Triples), timed from the command;
+    its N-Quads are compared with the release served at N (entailments replicated, not reasoned)."""
+    data, dist = workdir / f"n{n}-data.nt", workdir / f"n{n}-large"
+    gen.write_data(n, data)
+    command = [sys.executable, "-m", "xianan_kg", "build", "--large", "--data", str(data), "--dist", str(dist)]
+    t0 = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        return seconds, f"FAILED: {done.stderr.strip().splitlines()[-1:]}"
+    built, served = (_lines_without_blank_nodes(d / f"{ARTIFACT_STEM}.nq") for d in (dist, release))
+    same = "the served quads" if built == served else f"DIFFERENT from the served quads ({len(built ^ served)})"
+    shutil.rmtree(dist, ignore_errors=True)
+    data.unlink()
+    return seconds, f"{seconds:.1f} s ({same})"
+
+
+def _lines_without_blank_nodes(nq: Path) -> set[str]:
+    """The quads as lines, but those naming the ontology's blank nodes, which each writer labels its own way."""
+    return {line for line in nq.read_text(encoding="utf-8").splitlines() if line and "_:" not in line}
+
+
 def timed(action: Callable[[], object]) -> tuple[float, object]:
     t0 = time.perf_counter()
     value = action()
@@ -703,6 +730,8 @@ def scale_section(report: Report, workdir: Path, built: BuildResult, reference: 
         if n in s.reasonable_districts and sources is not None:
             row["reasonable"] = reasonable_time(sources)
         steps = release_at(n, workdir / f"n{n}", inferred)
+        if n in s.large_districts:
+            steps["large"], row["build --large"] = large_build_at(n, workdir, workdir / f"n{n}")
         row["quads served"] = str(steps["quads"])
         row["write N-Quads"] = f"{steps['write']:.1f} s ({steps['bytes'] / 2**20:.0f} MiB)"
         row["oxigraph store load"] = f"{steps['load']:.1f} s"
@@ -737,7 +766,7 @@ def scale_section(report: Report, workdir: Path, built: BuildResult, reference: 
 
 SCALE_COLUMNS = [
     "N", "triples (asserted)", "quads served", "validate: fast", "pyshacl", "reason: rules", "owlrl", "reasonable",
-    "write N-Quads", "oxigraph store load", "validate + reason + write + load",
+    "write N-Quads", "oxigraph store load", "validate + reason + write + load", "build --large",
     "bench peak RSS", "startup", "serve RSS", "library in process", "library over HTTP", "mix, 8 clients, cold",
 ]  # fmt: skip
 
@@ -937,10 +966,11 @@ def targets_section(report: Report) -> None:
                      f"({per_query['beyond_floor']} do not); worst of the queries above that floor "
                      f"{per_query['worst_above_floor']:.1f}×",
                      verdict(per_query["within"] == per_query["queries"])])  # fmt: skip
-    hundred = d.get("scale_steps", {}).get(100, {}).get("build")
-    if hundred is not None:
-        rows.append(["N = 100: build (validate, reason, write N-Quads, load) < 30 s", f"{hundred:.0f} s",
-                     verdict(hundred < 30)])  # fmt: skip
+    hundred = d.get("scale_steps", {}).get(100, {})
+    if hundred.get("large") is not None:
+        rows.append(["N = 100: build < 30 s (`build --large`: validate, reason, write N-Quads and the store)",
+                     f"{hundred['large']:.1f} s (the full build's engines: {hundred.get('build', 0):.0f} s)",
+                     verdict(hundred["large"] < 30)])  # fmt: skip
     mix = d.get("mix_at", {}).get(100)
     if mix is not None:
         rows.append(["N = 100: throughput ≥ Virtuoso's on the mix (8 clients, cold)",
