@@ -117,7 +117,8 @@ def test_language_tags_are_written_in_lower_case(tmp_path):
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("data.csv", "a,b\n", "give the data as .ttl, .nt or .nq"),
+        ("data.csv", "a,b\n", "give the data as Turtle"),
+        ("release.nq", "<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n", "give the data as Turtle"),
         ("broken.ttl", "<urn:x:a> <urn:x:p> .\n", "broken.ttl"),
         ("missing.ttl", None, "file not found"),
     ],
@@ -147,6 +148,10 @@ def test_serve_answers_from_what_the_large_build_wrote(large, built):
             query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
             response = live.query(query, accept="application/sparql-results+json")
             answers.append(json.loads(response.text)["results"]["bindings"][0]["n"]["value"])
+            if served == dist:  # what only the full build writes is missing, and said to be
+                assert live.get("/dump").status == 404 and "no Turtle export" in live.get("/dump").text
+                assert live.get("/dump", {"inferred": "true"}).status == 200
+                assert live.get("/ontology", Accept="text/html").status == 404
         finally:
             live.stop()
     assert answers == ["11808", "11808"]

@@ -117,28 +117,34 @@ def broken_review(review: Sources) -> tuple[Graph, Graph]:
     return ontology, data
 
 
+# What `broken_review` breaks, as parts of the messages: the shapes' SPARQL constraints, then SHACL core.
+BROKEN_SPARQL_MESSAGES = [
+    "xk:value must equal xk:statedValue",
+    "only a growth rate may be negative",
+    "a year-on-year growth rate needs xk:comparisonYear",
+    "xk:wikidataDivisionCode must be xk:divisionCode grouped",
+]
+BROKEN_CORE_MESSAGES = [
+    "the non-negative xsd:decimal as written (value: -2.50)",
+    "exactly one xk:refYear (xsd:gYear) (value: 2023)",
+    "a figure belongs to the data set",
+    "xk:comparisonYear is at most one xsd:gYear (value: 2022-01-01T00:00:00+00:00)",
+    "xk:divisionCode is the 6- or 9-digit NBS code",
+    "rdfs:comment must be tagged @en",
+    "needs exactly one rdfs:label in Chinese",
+    "xk:locatedIn must point to an xk:Place",
+    "an honour needs its level",
+    "a unit needs one positive xsd:decimal",
+    "a concept belongs to a skos:ConceptScheme",
+    "a quote needs exactly one oa:TextPositionSelector",
+    "a quote needs exactly one oa:TextQuoteSelector",
+]
+
+
 def test_broken_review_reports_what_pyshacl_reports(review, shapes):
     ontology, data = broken_review(review)
     reference = shacl_violations(data, ontology, shapes)
-    expected = [
-        "xk:value must equal xk:statedValue",
-        "only a growth rate may be negative",
-        "a year-on-year growth rate needs xk:comparisonYear",
-        "xk:wikidataDivisionCode must be xk:divisionCode grouped",
-        "the non-negative xsd:decimal as written (value: -2.50)",
-        "exactly one xk:refYear (xsd:gYear) (value: 2023)",
-        "a figure belongs to the data set",
-        "xk:comparisonYear is at most one xsd:gYear (value: 2022-01-01T00:00:00+00:00)",
-        "xk:divisionCode is the 6- or 9-digit NBS code",
-        "rdfs:comment must be tagged @en",
-        "needs exactly one rdfs:label in Chinese",
-        "xk:locatedIn must point to an xk:Place",
-        "an honour needs its level",
-        "a unit needs one positive xsd:decimal",
-        "a concept belongs to a skos:ConceptScheme",
-        "a quote needs exactly one oa:TextPositionSelector",
-        "a quote needs exactly one oa:TextQuoteSelector",
-    ]
+    expected = BROKEN_SPARQL_MESSAGES + BROKEN_CORE_MESSAGES
     messages = [v.message for v in reference]
     assert [m for m in expected if not any(m in message for message in messages)] == [], messages
     assert_same(reference, fast_shacl_violations(data, ontology, shapes))

@@ -50,7 +50,7 @@ from .validate_fast import constraint_solutions, sparql_constraints
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _QUOTE = str(XK.quote)
-_FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".nq": ox.RdfFormat.N_QUADS}
+_FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
 
 
 @dataclass
@@ -99,12 +99,12 @@ def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) ->
     for path in files:
         for t in _parse(path):
             s, p, o = t.subject, t.predicate, t.object
+            blank = blank or isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)
             if isinstance(o, ox.Literal):
                 o = literals.canonical(o)
                 if p.value == _QUOTE:
                     quotes.add((_rdflib(s), URIRef(p.value), Literal(o.value, lang=o.language)))
                     continue
-            blank = blank or isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)
             triples.append(ox.Triple(s, p, o))
     problems = anchor_quotes(quotes, source)
     for s, p, o in quotes:  # the quotes' descriptions; a shorthand that could not be anchored stays
@@ -113,15 +113,14 @@ def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) ->
     return Parsed(triples, problems, blank)
 
 
-def _parse(path: Path) -> Iterator[ox.Triple]:
+def _parse(path: Path) -> Iterator[ox.Quad]:
     fmt = _FORMATS.get(path.suffix)
     if fmt is None:
-        raise InputError(f"{path}: give the data as .ttl, .nt or .nq (its default graph)")
+        raise InputError(f"{path}: give the data as Turtle (.ttl) or N-Triples (.nt)")
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     try:
-        for quad in ox.parse(path=str(path), format=fmt):
-            yield ox.Triple(quad.subject, quad.predicate, quad.object)
+        yield from ox.parse(path=str(path), format=fmt)
     except SyntaxError as exc:
         raise InputError(f"{path}: {exc}") from None
 

@@ -128,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
         nargs="+",
         default=[],
         metavar="FILE",
-        help="data files to build from instead of data/*.ttl (.ttl; with --large also .nt or .nq)",
+        help="data files to build from instead of data/*.ttl (Turtle or N-Triples)",
     )
     b.set_defaults(func=cmd_build)
 

@@ -24,12 +24,12 @@ class Background(Generic[T]):
     """`Background(step).result()` returns what `step()` returned, computed in a forked child if forking works."""
 
     def __init__(self, step: Callable[[], T]) -> None:
-        self._step = step
         self._value: T | None = None
         self._process = None
         try:
             context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform: run in line when asked
+        except ValueError:  # no fork on this platform: run in line, now, on the state the child would see
+            self._value = step()
             return
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(step, send), daemon=True)
@@ -44,7 +44,7 @@ class Background(Generic[T]):
 
     def result(self) -> T:
         if self._process is None:
-            return self._step()
+            return self._value
         try:
             ok, value = self._receive.recv()
         except EOFError:
