@@ -2,13 +2,14 @@
 before it added, so the rounds that find the last few entailments of a large graph cost little.
 
 Run naively (xianan_kg.rules.fixpoint), every round re-derives every entailment: five rounds at a hundred
-districts cost five times the first. Here a rule's update is rewritten into one update per triple pattern
-of its WHERE clause, that pattern read from the DELTA graph (what the last round added) and the others
-from the whole default graph; every derivation that uses a new triple uses it in some pattern, so none
-is missed. Rules write into NEXT; after the round, what was already known is removed from NEXT, the rest
-is added to the default graph and becomes DELTA. The closure is the naive one, rule by rule
-(tests/test_reasoning_rules.py), and any rule this rewriting does not understand (a negation, a property
-path, abbreviated triples) makes the whole fixpoint run naively.
+districts cost five times the first. Here every rule inserts what is not yet known (FILTER NOT EXISTS) into
+the default graph and into one of two NEW graphs, the record of this round. The first round reads the whole
+default graph; after it, a rule's update is rewritten into one update per triple pattern of its WHERE
+clause, that pattern read from the last round's NEW graph and the others from the default graph, so every
+derivation that uses a new triple is made, and the two NEW graphs take turns. A round that adds nothing ends
+it. The closure is the naive one (tests/test_seminaive.py, and owlrl's in tests/test_reasoning_rules.py);
+a rule this rewriting does not follow (negation, UNION, OPTIONAL, a property path, abbreviated triples)
+makes the whole fixpoint run naively, with a warning.
 """
 
 from __future__ import annotations
