@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -25,6 +25,7 @@ from .parallel import Background
 from .reason import Inference, reason
 from .rules import reason_with_rules
 from .serialize import FORMATS, canonical, serialize_dataset, union, write_canonical
+from .source import SourceText
 from .validate import ValidationReport, validate
 
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
@@ -89,14 +90,27 @@ def artifact_bytes(
     for fmt in ("trig", "nquads"):
         out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(canon, fmt, already_canonical=True)
     out.update(reasoning_free_files(sources) if made_beside is None else made_beside())
-    manifest = {
-        "source": {"file": str(sources.source.path.relative_to(paths.ROOT)), "sha256": sources.source.sha256},
-        "graphs": {name: len(graph) for name, graph in named.items()},
-        "inferred_by_kind": dict(sorted(inference.counts.items())),
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(out.items())},
-    }
-    out["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    graphs = {name: len(graph) for name, graph in named.items()}
+    out["manifest.json"] = manifest_bytes(sources.source, graphs, inference.counts, out)
     return out
+
+
+def manifest_bytes(
+    source: SourceText,
+    graphs: dict[str, int],
+    inferred_by_kind: Mapping[str, int],
+    files: dict[str, bytes],
+    **more: str,
+) -> bytes:
+    """manifest.json: the source's digest, triples per graph, entailments by kind, each file's sha256."""
+    manifest = {
+        "source": {"file": str(source.path.relative_to(paths.ROOT)), "sha256": source.sha256},
+        "graphs": graphs,
+        "inferred_by_kind": dict(sorted(inferred_by_kind.items())),
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+        **more,
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def build(
@@ -124,7 +138,7 @@ def build(
             files, timings["beside"] = beside.result()
             return files
 
-        files = _write(dist_dir, artifact_bytes(sources, inference, links, made_beside))
+        files = write_files(dist_dir, artifact_bytes(sources, inference, links, made_beside))
         from .store import write_oxigraph_store  # the store module imports this one
 
         write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed
@@ -149,7 +163,8 @@ def _check_and_reason(sources: Sources, timings: dict[str, float], reference: bo
     return asserted, inference
 
 
-def _write(dist_dir: Path, artifacts: dict[str, bytes]) -> dict[str, Path]:
+def write_files(dist_dir: Path, artifacts: dict[str, bytes]) -> dict[str, Path]:
+    """Each file written beside its place and renamed into it."""
     dist_dir.mkdir(parents=True, exist_ok=True)
     files = {}
     for name, data in artifacts.items():

@@ -17,8 +17,6 @@ written (the review's are all lower case, hence the equal bytes).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import shutil
 import time
@@ -30,11 +28,12 @@ from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 from . import paths
 from .anchor import QuoteProblem, anchor_quotes
-from .build import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError
+from .build import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, manifest_bytes, write_files
 from .errors import InputError
 from .literals import canonical_literal, canonicalise_graph
 from .load import load_ontology, load_sources
@@ -42,9 +41,9 @@ from .namespaces import XK, bind_prefixes
 from .parallel import Background
 from .reason import InconsistencyError, keeps, kind
 from .rules import TYPED, close, typed_literal
-from .serialize import canonical
+from .serialize import canonical, in_graph
 from .source import SourceText
-from .store import OXIGRAPH_DIRECTORY, fill_store, store_scratch, to_ox_term
+from .store import OXIGRAPH_DIRECTORY, fill_store, from_ox_term, store_scratch, to_ox_term
 from .validate import ValidationReport, load_shapes, validate
 from .validate_fast import constraint_solutions, sparql_constraints
 
@@ -78,7 +77,7 @@ class Literals:
 
 
 def _canonical(literal: ox.Literal) -> ox.Literal:
-    if literal.language or literal.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+    if literal.language or literal.datatype.value == str(XSD.string):
         return literal
     text = str(canonical_literal(Literal(literal.value, datatype=URIRef(literal.datatype.value))))
     return literal if text == literal.value else ox.Literal(text, datatype=literal.datatype)
@@ -103,13 +102,13 @@ def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) ->
             if isinstance(o, ox.Literal):
                 o = literals.canonical(o)
                 if p.value == _QUOTE:
-                    quotes.add((_rdflib(s), URIRef(p.value), Literal(o.value, lang=o.language)))
+                    quotes.add((from_ox_term(s), URIRef(p.value), Literal(o.value, lang=o.language)))
                     continue
             triples.append(ox.Triple(s, p, o))
     problems = anchor_quotes(quotes, source)
     for s, p, o in quotes:  # the quotes' descriptions; a shorthand that could not be anchored stays
-        obj = literals.canonical(_ox(o)) if isinstance(o, Literal) else _ox(o)
-        triples.append(ox.Triple(_ox(s), _ox(p), obj))
+        obj = literals.canonical(to_ox_term(o)) if isinstance(o, Literal) else to_ox_term(o)
+        triples.append(ox.Triple(to_ox_term(s), to_ox_term(p), obj))
     return Parsed(triples, problems, blank)
 
 
@@ -123,19 +122,6 @@ def _parse(path: Path) -> Iterator[ox.Quad]:
         yield from ox.parse(path=str(path), format=fmt)
     except SyntaxError as exc:
         raise InputError(f"{path}: {exc}") from None
-
-
-def _ox(term: object) -> OxTerm:
-    return to_ox_term(term)
-
-
-def _rdflib(term: OxTerm) -> URIRef | BNode | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    datatype = None if term.language else URIRef(term.datatype.value)
-    return Literal(term.value, lang=term.language, datatype=datatype, normalize=False)
 
 
 def build_large(
@@ -160,7 +146,7 @@ def build_large(
     ontology_graph = load_ontology()
     canonicalise_graph(ontology_graph)
     literals = Literals()
-    ontology = [ox.Triple(*map(_ox, t)) for t in canonical(ontology_graph)]
+    ontology = [ox.Triple(*map(to_ox_term, t)) for t in canonical(ontology_graph)]
     for t in ontology:
         if isinstance(t.object, ox.Literal):
             literals.canonical(t.object)
@@ -279,8 +265,8 @@ def nquads_lines(graphs: dict[str, bytes]) -> tuple[list[str], dict[str, int]]:
     triples per graph."""
     lines: list[str] = []
     sizes = {}
-    for name, ntriples in graphs.items():  # an N-Triples line with the graph before its " ." is an N-Quads line
-        unique = set(ntriples.decode("utf-8").replace(" .\n", f" <{name}> .\n").splitlines())
+    for name, ntriples in graphs.items():
+        unique = set(in_graph(ntriples.decode("utf-8"), name))
         sizes[name] = len(unique)
         lines += unique
     lines.sort()
@@ -289,26 +275,9 @@ def nquads_lines(graphs: dict[str, bytes]) -> tuple[list[str], dict[str, int]]:
 
 def _write(dist: Path, lines: list[str], sizes: dict[str, int], source: SourceText, counts: Counter) -> dict[str, Path]:
     """The N-Quads file and the manifest."""
-    dist.mkdir(parents=True, exist_ok=True)
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    nq = dist / f"{ARTIFACT_STEM}.nq"
-    _replace(nq, data)
-    manifest = {
-        "source": {"file": str(source.path.relative_to(paths.ROOT)), "sha256": source.sha256},
-        "graphs": sizes,
-        "inferred_by_kind": dict(sorted(counts.items())),
-        "files": {nq.name: hashlib.sha256(data).hexdigest()},
-        "built_by": "xianan-kg build --large",
-    }
-    target = dist / "manifest.json"
-    _replace(target, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return {nq.name: nq, target.name: target}
-
-
-def _replace(target: Path, data: bytes) -> None:
-    tmp = target.with_suffix(target.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    nquads = {f"{ARTIFACT_STEM}.nq": ("\n".join(lines) + "\n").encode("utf-8")}
+    manifest = manifest_bytes(source, sizes, counts, nquads, built_by="xianan-kg build --large")
+    return write_files(dist, {**nquads, "manifest.json": manifest})
 
 
 def _report(files: list[Path], source_file: Path) -> ValidationReport:

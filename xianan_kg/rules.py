@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from . import paths
@@ -163,7 +164,7 @@ def typed_literal(literal: ox.Literal) -> ox.Literal:
     return ox.Literal(literal.value, datatype=ox.NamedNode(TYPED + literal.datatype.value))
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def new_triples(

@@ -89,14 +89,19 @@ def _sorted_lines(lines: Iterable[str]) -> bytes:
     return ("\n".join(sorted({line for line in lines if line})) + "\n").encode("utf-8")
 
 
+def in_graph(ntriples: str, graph: str) -> list[str]:
+    """N-Triples as N-Quads lines in `graph`: an N-Triples line with the graph's IRI before its final " ."."""
+    return ntriples.replace(" .\n", f" <{graph}> .\n").splitlines()
+
+
 def serialize_dataset(graphs: dict[str, Graph], fmt: str, *, already_canonical: bool = False) -> bytes:
     """Named graphs (IRI -> graph) as TriG or N-Quads."""
     canon = graphs if already_canonical else {name: canonical(g) for name, g in graphs.items()}
-    if fmt == "nquads":  # an N-Triples line with its graph name before the final " ." is an N-Quads line
+    if fmt == "nquads":
         return _sorted_lines(
-            f"{line[:-2]} <{name}> ."
+            line
             for name, graph in canon.items()
-            for line in write_canonical(graph, "nt").decode("utf-8").splitlines()
+            for line in in_graph(write_canonical(graph, "nt").decode("utf-8"), name)
         )
     plugin, _, _ = FORMATS[fmt]
     ds = Dataset()

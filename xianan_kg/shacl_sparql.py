@@ -36,9 +36,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .rules import TYPED
+from .rules import TYPED, Terms
+from .store import from_ox_term
 from .validate import Violation, result_violation
-from .validate_fast import Unsupported, check_supported, core_shapes, only_message
+from .validate_fast import Unsupported, check_supported, core_shapes, only_message, rdflib_node
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -91,7 +92,7 @@ def sparql_core_violations(store: ox.Store, shapes: Graph, names: Graph) -> list
             focus=_rdflib(r.focus),
             path=r.path,
             message=validator.message(r.shape),
-            value=None if r.value is None else _shown(r.value),
+            value=None if r.value is None else rdflib_node(r.value),  # as pyshacl shows a value
             shape=r.shape,
             severity=core.value(r.shape, SH.severity),
         )
@@ -636,9 +637,7 @@ def _constant(node: Node) -> str:
     if isinstance(node, URIRef):
         return _iri(node)
     if isinstance(node, Literal):
-        if node.datatype is not None:
-            return str(ox.Literal(str(node), datatype=ox.NamedNode(TYPED + str(node.datatype))))
-        return str(ox.Literal(str(node), language=node.language) if node.language else ox.Literal(str(node)))
+        return str(Terms.literal(node))
     raise Unsupported(f"blank node {node} as a constant")
 
 
@@ -664,20 +663,6 @@ def _decimal(bound: Literal) -> str:
 
 def _rdflib(term: Term) -> Node:
     """The rdflib term that was stored (a typed literal comes back under its written datatype)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    datatype = term.datatype.value
-    if datatype.startswith(TYPED):
-        return Literal(term.value, datatype=URIRef(datatype[len(TYPED) :]))
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if datatype == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
-
-
-def _shown(term: Term) -> Node:
-    """A value as the report shows it: a literal by its lexical form as stored (as written)."""
-    return Literal(term.value) if isinstance(term, ox.Literal) else _rdflib(term)
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(TYPED):
+        return Literal(term.value, datatype=URIRef(term.datatype.value[len(TYPED) :]))
+    return from_ox_term(term)

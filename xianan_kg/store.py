@@ -182,7 +182,8 @@ def _graph_result(triples: object) -> QueryResult:
 # --- pyoxigraph ---
 
 
-def _from_ox(term: object) -> Node:
+def from_ox_term(term: object) -> Node:
+    """The rdflib term for an Oxigraph one (the inverse of `to_ox_term`)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -240,9 +241,11 @@ class OxigraphAnswer(Answer):
             return QueryResult("ASK", boolean=bool(self._result))
         if self.form == "SELECT":
             names = [v.value for v in self._result.variables]
-            rows = [{n: _from_ox(sol[n]) for n in names if sol[n] is not None} for sol in self._result]
+            rows = [{n: from_ox_term(sol[n]) for n in names if sol[n] is not None} for sol in self._result]
             return QueryResult("SELECT", variables=names, rows=rows)
-        return _graph_result((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in self._result)
+        return _graph_result(
+            (from_ox_term(t.subject), from_ox_term(t.predicate), from_ox_term(t.object)) for t in self._result
+        )
 
 
 class OxigraphStore(LocalStore):
