@@ -30,11 +30,11 @@ from rdflib.namespace import SH
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from xianan_kg import paths  # noqa: E402
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY  # noqa: E402
-from xianan_kg.literals import canonicalise_graph  # noqa: E402
-from xianan_kg.load import Sources, load_sources  # noqa: E402
-from xianan_kg.namespaces import BASE  # noqa: E402
-from xianan_kg.reason import reason  # noqa: E402
+from xianan_kg.rdf.literals import canonicalise_graph  # noqa: E402
+from xianan_kg.rdf.namespaces import BASE  # noqa: E402
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY  # noqa: E402
+from xianan_kg.reason.reference import reason  # noqa: E402
+from xianan_kg.source.load import Sources, load_sources  # noqa: E402
 
 ID_SPACE = BASE + "id/"
 
@@ -103,7 +103,7 @@ def synthetic_graphs(districts: int, base: Sources | None = None, inferred: Grap
 def synthetic_quads(districts: int, base: Sources, inferred: Graph) -> Iterator[ox.Quad]:
     """The release's quads at N districts, streamed (N = 1000 is ~3M quads): ontology once, data and
     entailments once per district; a triple that no copy renames is written once."""
-    from xianan_kg.store import to_ox_term
+    from xianan_kg.rdf.terms import to_ox_term
 
     renamed = defined_iris(base.data)
     yield from (ox.Quad(*map(to_ox_term, t), ox.NamedNode(GRAPH_ONTOLOGY)) for t in base.ontology)

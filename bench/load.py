@@ -42,10 +42,10 @@ sys.path.insert(0, str(ROOT))  # tests/answers.py compares answers; tests/protoc
 
 from tests.answers import differences, is_ordered, load_expected  # noqa: E402
 from tests.protocol.live_server import start_server  # noqa: E402
-from xianan_kg.api import list_queries  # noqa: E402
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY  # noqa: E402
-from xianan_kg.querytext import prepare  # noqa: E402
-from xianan_kg.remote import ACCEPT, parse_response  # noqa: E402
+from xianan_kg.query.api import list_queries  # noqa: E402
+from xianan_kg.query.text import prepare  # noqa: E402
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY  # noqa: E402
+from xianan_kg.store.remote import ACCEPT, parse_response  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xianan_kg.server import ServerConfig, create_app
 
-from xianan_kg import paths
+from xianan_kg.rdf import paths
 
 PAGES = [
     "/id/place/xianan.html",

@@ -6,5 +6,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
 ruff check .
 ruff format --check .
+lint-imports --no-cache  # the layers of pyproject.toml [tool.importlinter]
 xianan-kg build
 python -m pytest -q "$@"

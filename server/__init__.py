@@ -5,7 +5,7 @@ Installed as the package `xianan_kg.server` (see pyproject.toml); `create_app` i
     app.py            create_app(config): one app per published dataset (config.py: ServerConfig)
     dataset.py        the release artifacts, checked against manifest.json and opened in a store
     protocol.py       /sparql: reads a request (sparql_request.py), refuses updates, SERVICE and foreign
-                      graphs (xianan_kg.query_guard), runs it in a query process that a time limit can kill
+                      graphs (xianan_kg.query.guard), runs it in a query process that a time limit can kill
                       (execution.py) and writes the answer within the size limits (limits.py)
     descriptions.py   the Service Description and the VoID description
     linked_data.py    /id/…, /ontology, /.well-known/void, /dump; describe.py says what an IRI's page holds

@@ -18,10 +18,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from xianan_kg import paths
-from xianan_kg.errors import UserError
-from xianan_kg.namespaces import BASE
-from xianan_kg.store import STORE_HELP, store_argument
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.errors import UserError
+from xianan_kg.rdf.namespaces import BASE
+from xianan_kg.store.choice import STORE_HELP, store_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xianan_kg import paths
-from xianan_kg.namespaces import BASE
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import BASE
 
 from .limits import QueryLimits
 
@@ -14,7 +14,7 @@ from .limits import QueryLimits
 @dataclass(frozen=True)
 class ServerConfig:
     dist: Path = paths.DIST_DIR  # release artifacts written by `xianan-kg build`
-    store: str = "oxigraph"  # oxigraph[:disk|:PATH], memory (rdflib) or a SPARQL endpoint URL (xianan_kg.store)
+    store: str = "oxigraph"  # oxigraph[:disk|:PATH], memory (rdflib) or a SPARQL endpoint URL (xianan_kg.store.local)
     base_iri: str = BASE  # IRIs under this prefix are served at their own path on this server
     max_request_bytes: int = 1_000_000  # largest POST body; a longer query is a 413
     max_incoming_links: int = 2_000  # incoming links listed on an entity page

@@ -15,7 +15,7 @@ from string import Template
 from flask import Blueprint, Response, url_for
 from rdflib.term import Node
 
-from xianan_kg.namespaces import PREFIXES
+from xianan_kg.rdf.namespaces import PREFIXES
 
 from .dataset import current_dataset
 from .formatting import as_decimal, compact_number, format_number, format_percent, with_unit

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from flask import current_app
 
-from xianan_kg.build import ARTIFACT_STEM
-from xianan_kg.errors import InputError, UserError
-from xianan_kg.load_store import check_loaded
-from xianan_kg.store import LocalStore, is_endpoint, open_store
+from xianan_kg.rdf.errors import InputError, UserError
+from xianan_kg.rdf.release import ARTIFACT_STEM
+from xianan_kg.store.base import LocalStore
+from xianan_kg.store.choice import is_endpoint, open_store
+from xianan_kg.store.push import check_loaded
 
 from .cache import AnswerCache
 from .config import ServerConfig

@@ -20,10 +20,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from xianan_kg.build import GRAPH_INFERRED
-from xianan_kg.namespaces import OA, XK, bind_prefixes, sparql_prologue
-from xianan_kg.source import SourceText
-from xianan_kg.store import LocalStore
+from xianan_kg.rdf.namespaces import OA, XK, bind_prefixes, sparql_prologue
+from xianan_kg.rdf.release import GRAPH_INFERRED
+from xianan_kg.source.text import SourceText
+from xianan_kg.store.base import LocalStore
 
 from .config import ServerConfig
 from .formatting import format_literal, format_number, with_unit

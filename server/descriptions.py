@@ -9,8 +9,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, XSD
 
-from xianan_kg.namespaces import DATASET_IRI, SD, VOID, bind_prefixes
-from xianan_kg.store import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES
+from xianan_kg.rdf.namespaces import DATASET_IRI, SD, VOID, bind_prefixes
+from xianan_kg.store.base import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES
 
 from .dataset import PublishedDataset
 

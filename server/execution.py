@@ -53,7 +53,8 @@ from typing import NoReturn
 
 from flask import Flask, current_app
 
-from xianan_kg.store import AnswerWriteError, LocalStore, QueryEvaluationError, QuerySyntaxError, is_endpoint
+from xianan_kg.store.base import AnswerWriteError, LocalStore, QueryEvaluationError, QuerySyntaxError
+from xianan_kg.store.choice import is_endpoint
 
 from .limits import QueryLimits, ResultTooLarge, write_answer
 from .negotiation import NotAcceptable, negotiate

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from xianan_kg.build import GRAPH_INFERRED
-from xianan_kg.namespaces import sparql_prologue
-from xianan_kg.store import LocalStore
+from xianan_kg.rdf.namespaces import sparql_prologue
+from xianan_kg.rdf.release import GRAPH_INFERRED
+from xianan_kg.store.base import LocalStore
 
 NAMES_QUERY = (
     sparql_prologue()

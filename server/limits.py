@@ -6,7 +6,7 @@ Every limit is enforced where the work happens, so that crossing it stops the wo
   the first row or byte too many, and the engine stops computing there. The client
   gets 400 with the limit, never a silently truncated answer;
 - memory: the query's process may grow by `memory_mb` (RLIMIT_AS); past it the query dies, 503;
-- text: length, nesting and size of the query itself (xianan_kg.query_guard.ShapeLimits).
+- text: length, nesting and size of the query itself (xianan_kg.query.guard.ShapeLimits).
 
 pyoxigraph writes as it computes, so its rows are counted in a format with one line per
 row — TSV for solutions (after its header line), N-Triples for graphs — and the answer
@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from xianan_kg.query_guard import ShapeLimits
-from xianan_kg.store import OX_PREFIXES, Answer, AnswerWriteError, OxigraphAnswer
+from xianan_kg.query.guard import ShapeLimits
+from xianan_kg.store.base import Answer, AnswerWriteError
+from xianan_kg.store.local import OX_PREFIXES, OxigraphAnswer
 
 LINE_FORMATS = {"SELECT": "text/tab-separated-values", "GRAPH": "application/n-triples"}
 HEADER_LINES = {"SELECT": 1, "GRAPH": 0}

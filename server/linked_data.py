@@ -17,9 +17,8 @@ from flask import Blueprint, Response, request, send_file, url_for
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 
-from xianan_kg.build import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
-from xianan_kg.docs import STYLESHEET, body_of, document_name
-from xianan_kg.namespaces import bind_prefixes
+from xianan_kg.rdf.namespaces import bind_prefixes
+from xianan_kg.rdf.release import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, STYLESHEET, document_name
 
 from .dataset import current_dataset
 from .describe import Describer
@@ -48,6 +47,12 @@ PAGE_TYPES = ["text/html", *DOCUMENT_MEDIA_TYPES]
 IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 ONTOLOGY_QUERY = """SELECT ?ontology ?s ?p ?o WHERE { ?s ?p ?o
   FILTER(STR(?s) = STR(?ontology) || STRSTARTS(STR(?s), CONCAT(STR(?ontology), "#"))) }"""
+
+
+def body_of(document: str) -> str:
+    """The inside of a built document's <body>, to place in a page of ours."""
+    start = document.index(">", document.index("<body")) + 1
+    return document[start : document.rindex("</body>")]
 
 
 def names() -> NameIndex:

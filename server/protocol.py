@@ -1,7 +1,7 @@
 """`/sparql`: the SPARQL 1.1 Protocol query operation over the published dataset, read-only.
 
 One request goes: read the operation (sparql_request) → refuse updates, SERVICE,
-graphs that are not ours and texts past the shape limits (xianan_kg.query_guard, the
+graphs that are not ours and texts past the shape limits (xianan_kg.query.guard, the
 same guard as `xianan-kg query`) → answer from the cache (cache.py) or run it in a
 query process that the time limit can kill (execution.py), which negotiates the format
 for the query form and writes the answer within the size limits (limits.py).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request, url_for
 
-from xianan_kg.query_guard import QueryRefused, QueryShape, foreign_graphs, inspect_query, refuse_network
+from xianan_kg.query.guard import QueryRefused, QueryShape, foreign_graphs, inspect_query, refuse_network
 
 from .cache import answer_key, lookup, remember
 from .dataset import PublishedDataset, current_dataset

@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask import Response
 from rdflib import Graph
 
-from xianan_kg.serialize import serialize_graph
-from xianan_kg.store import Answer, AnswerWriteError
+from xianan_kg.rdf.serialize import serialize_graph
+from xianan_kg.store.base import Answer, AnswerWriteError
 
 from .errors import HttpProblem
 
@@ -29,7 +29,7 @@ GRAPH_ALIASES = {
     "text/plain": "application/n-triples",
     "application/x-turtle": "text/turtle",
 }
-# media type -> xianan_kg.serialize format name, for the small documents we write with rdflib
+# media type -> xianan_kg.rdf.serialize format name, for the small documents we write with rdflib
 DOCUMENT_FORMATS = {
     "text/turtle": "turtle",
     "application/ld+json": "jsonld",

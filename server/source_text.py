@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 
-from xianan_kg import paths
-from xianan_kg.source import SourceText
+from xianan_kg.rdf import paths
+from xianan_kg.source.text import SourceText
 
 from .dataset import current_dataset
 from .errors import HttpProblem

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, url_for
 
-from xianan_kg.library import NamedQuery, load_library
-from xianan_kg.namespaces import PREFIXES
+from xianan_kg.query.library import NamedQuery, load_library
+from xianan_kg.rdf.namespaces import PREFIXES
 
 from .dataset import current_dataset
 from .errors import HttpProblem

@@ -15,8 +15,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from xianan_kg.results import from_srj
-from xianan_kg.store import QueryResult
+from xianan_kg.store.results import QueryResult, from_srj
 
 NUMERIC = {
     XSD[t]

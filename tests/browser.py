@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from xianan_kg import paths
+from xianan_kg.rdf import paths
 
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - the live server, re-exported
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from xianan_kg import paths
-from xianan_kg.build import BuildResult, build
-from xianan_kg.load import Sources, load_sources
+from xianan_kg.build.pipeline import BuildResult, build
+from xianan_kg.rdf import paths
+from xianan_kg.source.load import Sources, load_sources
 
 ROOT = paths.ROOT
 FIXTURES = Path(__file__).parent / "fixtures"

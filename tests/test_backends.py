@@ -16,12 +16,15 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from xianan_kg.api import execute, from_named, list_queries
-from xianan_kg.cli import run
-from xianan_kg.errors import InputError
-from xianan_kg.literals import canonical_literal, engine_literal
-from xianan_kg.namespaces import sparql_prologue
-from xianan_kg.store import EMBEDDED_STORES, OXIGRAPH_DIRECTORY, STORE_STAMP, OxigraphStore, QueryResult, open_store
+from xianan_kg.cli.main import run
+from xianan_kg.query.api import execute, from_named, list_queries
+from xianan_kg.rdf.errors import InputError
+from xianan_kg.rdf.literals import canonical_literal, engine_literal
+from xianan_kg.rdf.namespaces import sparql_prologue
+from xianan_kg.rdf.release import OXIGRAPH_DIRECTORY, STORE_STAMP
+from xianan_kg.store.choice import EMBEDDED_STORES, open_store
+from xianan_kg.store.local import OxigraphStore
+from xianan_kg.store.results import QueryResult
 
 from .answers import is_ordered
 from .protocol.live_server import start_server

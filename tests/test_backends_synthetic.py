@@ -6,11 +6,11 @@ import sys
 
 import pytest
 
-from xianan_kg import paths
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED
-from xianan_kg.load import load_sources
-from xianan_kg.reason import reason
-from xianan_kg.validate import validate
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED
+from xianan_kg.reason.reference import reason
+from xianan_kg.source.load import load_sources
+from xianan_kg.validate.validator import validate
 
 sys.path.insert(0, str(paths.ROOT / "bench"))
 

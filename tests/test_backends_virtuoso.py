@@ -17,9 +17,9 @@ import sys
 
 import pytest
 
-from xianan_kg.api import execute, from_named, list_queries
-from xianan_kg.remote import EndpointStore
-from xianan_kg.store import open_store
+from xianan_kg.query.api import execute, from_named, list_queries
+from xianan_kg.store.choice import open_store
+from xianan_kg.store.remote import EndpointStore
 
 from . import virtuoso
 from .answers import differences, is_ordered

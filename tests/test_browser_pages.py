@@ -105,7 +105,7 @@ def test_ontology_page_documents_every_class(browser, server, built):
     from rdflib import Graph
     from rdflib.namespace import OWL, RDF
 
-    from xianan_kg.namespaces import XK
+    from xianan_kg.rdf.namespaces import XK
 
     ontology = Graph().parse(built.files["xianan-kg.ttl"], format="turtle")
     classes = sorted(str(c).split("#")[1] for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(XK)))

@@ -8,10 +8,11 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from xianan_kg import paths
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build, reasoning_free_files
-from xianan_kg.load import load_sources
-from xianan_kg.parallel import Background, ChildFailed
+from xianan_kg.build.parallel import Background, ChildFailed
+from xianan_kg.build.pipeline import BuildError, build, reasoning_free_files
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from xianan_kg.source.load import load_sources
 
 EXPECTED = {
     "xianan-kg.ttl",
@@ -40,7 +41,7 @@ def test_build_is_deterministic(built, tmp_path):
 
 
 def test_the_reference_engines_make_the_same_release_byte_for_byte(built, tmp_path):
-    # owlrl + pyshacl (the card's engines) against the SPARQL rules + pyrudof the build runs by default
+    # owlrl + pyshacl (the card's engines) against the SPARQL rules + compiled SHACL the build runs by default
     reference = build(tmp_path, sources=load_sources(), reference=True)
     assert reference.inference.counts == built.inference.counts
     for name, path in built.files.items():

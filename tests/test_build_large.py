@@ -13,13 +13,13 @@ import sys
 
 import pytest
 
-from xianan_kg import paths
-from xianan_kg.build import BuildError, build
-from xianan_kg.build_large import build_large
-from xianan_kg.errors import InputError
-from xianan_kg.load import load_sources
-from xianan_kg.store import STORE_STAMP
-from xianan_kg.validate import validate
+from xianan_kg.build.large import build_large
+from xianan_kg.build.pipeline import BuildError, build
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.errors import InputError
+from xianan_kg.rdf.release import STORE_STAMP
+from xianan_kg.source.load import load_sources
+from xianan_kg.validate.validator import validate
 
 from .conftest import run_cli
 from .protocol.live_server import start_server
@@ -52,7 +52,7 @@ def test_the_review_gives_the_full_builds_nquads_byte_for_byte(large, built):
 
 
 def paths_base() -> str:
-    from xianan_kg.namespaces import BASE
+    from xianan_kg.rdf.namespaces import BASE
 
     return BASE
 

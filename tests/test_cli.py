@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset, Graph
 
-from xianan_kg.namespaces import XKP
+from xianan_kg.rdf.namespaces import XKP
 
 from .conftest import ROOT, run_cli
 

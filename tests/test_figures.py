@@ -9,9 +9,9 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from xianan_kg.coverage import figure_spans, unaccounted_numbers
-from xianan_kg.figures import check_figures, numbers_in
-from xianan_kg.namespaces import OA, XK, XKC, XKFIG
+from xianan_kg.rdf.namespaces import OA, XK, XKC, XKFIG
+from xianan_kg.validate.coverage import figure_spans, unaccounted_numbers
+from xianan_kg.validate.figures import check_figures, numbers_in
 
 from .conftest import FIXTURES
 

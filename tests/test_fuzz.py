@@ -21,8 +21,8 @@ from xianan_kg.server import create_app
 from xianan_kg.server.config import ServerConfig
 from xianan_kg.server.execution import execution_slot
 
-from xianan_kg.api import list_queries
-from xianan_kg.query_guard import QueryRefused, inspect_query
+from xianan_kg.query.api import list_queries
+from xianan_kg.query.guard import QueryRefused, inspect_query
 
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - provides `server`
 

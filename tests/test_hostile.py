@@ -29,8 +29,8 @@ from xianan_kg.server.execution import InlineExecutor, ProcessPool, QueryJob, cu
 from xianan_kg.server.limits import QueryLimits
 
 from bench.load import RUNAWAY, children_of, hostile_probes, is_running, listening, run_load, wait_until
-from xianan_kg import paths
-from xianan_kg.store import open_store
+from xianan_kg.rdf import paths
+from xianan_kg.store.choice import open_store
 
 from .protocol.live_server import start_server
 

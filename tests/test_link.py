@@ -29,13 +29,14 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from xianan_kg import paths
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKS, BuildResult, build
-from xianan_kg.errors import InputError
-from xianan_kg.linkset import MATCH_LABEL, load_linksets
-from xianan_kg.load import load_sources
-from xianan_kg.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKO, XKP
-from xianan_kg.wikidata import WIKIDATA_DATASET, WIKIDATA_SPARQL
+from xianan_kg.build.pipeline import BuildResult, build
+from xianan_kg.link.linkset import MATCH_LABEL, load_linksets
+from xianan_kg.link.wikidata import WIKIDATA_DATASET, WIKIDATA_SPARQL
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.errors import InputError
+from xianan_kg.rdf.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKO, XKP
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKS
+from xianan_kg.source.load import load_sources
 
 from .conftest import FIXTURES, run_cli
 from .test_link_keys import unbacked_same_as

@@ -7,9 +7,9 @@ import re
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from xianan_kg import paths
-from xianan_kg.load import load_ontology
-from xianan_kg.namespaces import BASE, SCHEMA, SDMX_MEASURE, WD, XK, XKFIG, XKP, bind_prefixes
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import BASE, SCHEMA, SDMX_MEASURE, WD, XK, XKFIG, XKP, bind_prefixes
+from xianan_kg.source.load import load_ontology
 
 # The Wikidata properties shared/FACTS.md verifies; no item (Q-number) belongs in the ontology.
 VERIFIED_PROPERTIES = {WD[p] for p in ("P442", "P31", "P17", "P131", "P166", "P1082", "P625", "P452", "P248", "P585")}

@@ -13,10 +13,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from xianan_kg import paths
-from xianan_kg.linkset import MATCH_KEY, linkset_files
-from xianan_kg.namespaces import BASE, CUR, UNIT, XK, XKC
-from xianan_kg.wikidata import p442_form
+from xianan_kg.link.linkset import MATCH_KEY, linkset_files
+from xianan_kg.link.wikidata import p442_form
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import BASE, CUR, UNIT, XK, XKC
 
 FACTS_MD = paths.ROOT.parent / "shared" / "FACTS.md"
 

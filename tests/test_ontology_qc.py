@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from xianan_kg import paths
-from xianan_kg.load import load_ontology
+from xianan_kg.rdf import paths
+from xianan_kg.source.load import load_ontology
 
 from .conftest import FIXTURES
 

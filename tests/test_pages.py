@@ -17,8 +17,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
-from xianan_kg.namespaces import SH, XK, XKSH
-from xianan_kg.paths import SHAPES_FILE
+from xianan_kg.rdf.namespaces import SH, XK, XKSH
+from xianan_kg.rdf.paths import SHAPES_FILE
 
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - provides `server`
 

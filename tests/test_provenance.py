@@ -7,8 +7,8 @@ import hashlib
 from rdflib import URIRef
 from rdflib.namespace import DCAT, FOAF, PROV, QB, RDF, SKOS
 
-from xianan_kg import paths
-from xianan_kg.namespaces import BASE, OA, SOURCE_IRI, XK
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import BASE, OA, SOURCE_IRI, XK
 
 # Nodes that describe the dataset rather than state a fact of the review.
 METADATA_TYPES = {

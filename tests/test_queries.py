@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from xianan_kg.api import execute, from_named, list_queries, load_graph, result_rows, run_query, to_dataframe
-from xianan_kg.store import BACKENDS, open_store
+from xianan_kg.query.api import execute, from_named, list_queries, load_graph, result_rows, run_query, to_dataframe
+from xianan_kg.store.choice import BACKENDS, open_store
 
 from .answers import differences, is_ordered, load_expected
 

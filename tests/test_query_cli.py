@@ -13,10 +13,9 @@ import unicodedata
 import pytest
 from rdflib import Graph
 
-from xianan_kg import cli
-from xianan_kg.api import list_queries
-from xianan_kg.results import from_srj
-from xianan_kg.store import QueryResult
+from xianan_kg.cli import main as cli
+from xianan_kg.query.api import list_queries
+from xianan_kg.store.results import QueryResult, from_srj
 
 from .answers import differences, is_ordered, load_expected
 from .conftest import ROOT, run_cli
@@ -331,7 +330,7 @@ def test_unreachable_endpoint_is_a_clear_error(query):
 def test_the_endpoint_client_names_itself():
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from xianan_kg.remote import EndpointStore, query_form
+    from xianan_kg.store.remote import EndpointStore, query_form
 
     seen: list[dict[str, str]] = []
 

@@ -6,9 +6,10 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import OWL, PROV, RDF
 
-from xianan_kg.load import load_ontology
-from xianan_kg.namespaces import XK, XKJ, XKO, XKP
-from xianan_kg.reason import InconsistencyError, reason
+from xianan_kg.rdf.namespaces import XK, XKJ, XKO, XKP
+from xianan_kg.reason.keep import InconsistencyError
+from xianan_kg.reason.reference import reason
+from xianan_kg.source.load import load_ontology
 
 # Classes that exist to organise the hierarchy or for future data; every other class must have instances.
 ABSTRACT_OR_UNUSED = {XK.Country, XK.Village, XK.School, XK.EducationalOrganisation}

@@ -10,12 +10,14 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from xianan_kg import paths
-from xianan_kg.build import GRAPH_INFERRED
-from xianan_kg.load import load_ontology, load_sources
-from xianan_kg.namespaces import SCHEMA, SDMX_MEASURE, XK, XKP, bind_prefixes
-from xianan_kg.reason import InconsistencyError, reason
-from xianan_kg.rules import TYPED, Terms, load_rules, reason_with_rules
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import SCHEMA, SDMX_MEASURE, XK, XKP, bind_prefixes
+from xianan_kg.rdf.release import GRAPH_INFERRED
+from xianan_kg.rdf.terms import TYPED, Terms
+from xianan_kg.reason.keep import InconsistencyError
+from xianan_kg.reason.reference import reason
+from xianan_kg.reason.rules import load_rules, reason_with_rules
+from xianan_kg.source.load import load_ontology, load_sources
 
 sys.path.insert(0, str(paths.ROOT / "bench"))
 

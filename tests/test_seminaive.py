@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal
 
-from xianan_kg.rules import Terms, close, fixpoint, load_rules
-from xianan_kg.seminaive import NEW, NotRewritable, rewrite, seminaive_fixpoint
+from xianan_kg.rdf.terms import Terms
+from xianan_kg.reason.rules import close, fixpoint, load_rules
+from xianan_kg.reason.seminaive import NEW, NotRewritable, rewrite, seminaive_fixpoint
 
 RDF = (
     "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from xianan_kg.namespaces import sparql_prologue
+from xianan_kg.rdf.namespaces import sparql_prologue
 
 from .protocol.live_server import published_graph_fixture, shared_server_fixture  # noqa: F401 - fixtures
 

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from xianan_kg.namespaces import sparql_prologue
+from xianan_kg.rdf.namespaces import sparql_prologue
 
 from .conftest import run_cli
 from .protocol.live_server import shared_server_fixture, start_server  # noqa: F401 - provides `server`

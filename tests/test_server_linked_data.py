@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from xianan_kg.namespaces import OA, VOID, XK, XKFIG, XKJ, XKP, XKQ
+from xianan_kg.rdf.namespaces import OA, VOID, XK, XKFIG, XKJ, XKP, XKQ
 
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - provides `server`
 

@@ -15,8 +15,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
-from xianan_kg.namespaces import SD, XKP, sparql_prologue
+from xianan_kg.rdf.namespaces import SD, XKP, sparql_prologue
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
 from .protocol.live_server import published_graph_fixture, shared_server_fixture  # noqa: F401 - fixtures
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from xianan_kg.library import load_library
+from xianan_kg.query.library import load_library
 
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - fixture
 

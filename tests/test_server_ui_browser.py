@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlencode
 
-from xianan_kg.library import load_library
+from xianan_kg.query.library import load_library
 
 from .browser import (  # noqa: F401 - fixtures: browser, downloads, server
     browser_fixture,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from xianan_kg import paths
+from xianan_kg.rdf import paths
 
 from .protocol.harness import Outcome, build_fixture_dist, load_manifest, not_applicable, report, run_test
 from .protocol.live_server import start_server

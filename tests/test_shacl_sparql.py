@@ -1,4 +1,4 @@
-"""SHACL core compiled to SPARQL on Oxigraph (xianan_kg.shacl_sparql) reports exactly what pyshacl reports.
+"""SHACL core compiled to SPARQL on Oxigraph (xianan_kg.validate.shacl) reports exactly what pyshacl reports.
 
 The reference is pyshacl on the shapes without their sh:sparql constraints (`core_shapes`), compared as
 whole lists (focus, path, message with its "(value: …)" suffix, shape, severity, multiplicity) on every
@@ -14,13 +14,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
 from tests.test_shapes_fast import BROKEN_CORE_MESSAGES, CONTEXT, FIXTURES, assert_same, broken_review
-from xianan_kg.load import load_sources
-from xianan_kg.namespaces import OA, XK, XKSH
-from xianan_kg.rules import TYPED, Terms
-from xianan_kg.shacl_sparql import sparql_core_violations
-from xianan_kg.store import to_ox_term
-from xianan_kg.validate import Violation, load_shapes, shacl_violations
-from xianan_kg.validate_fast import Unsupported, core_shapes
+from xianan_kg.rdf.namespaces import OA, XK, XKSH
+from xianan_kg.rdf.terms import TYPED, Terms, to_ox_term
+from xianan_kg.source.load import load_sources
+from xianan_kg.validate.constraints import Unsupported, core_shapes
+from xianan_kg.validate.reference import shacl_violations
+from xianan_kg.validate.report import Violation
+from xianan_kg.validate.shacl import sparql_core_violations
+from xianan_kg.validate.validator import load_shapes
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDF, SH
 
-from xianan_kg import paths
-from xianan_kg.load import load_sources
-from xianan_kg.validate import load_shapes, validate
+from xianan_kg.rdf import paths
+from xianan_kg.source.load import load_sources
+from xianan_kg.validate.validator import load_shapes, validate
 
 SHAPES_DIR = Path(__file__).parent / "shapes"
 CONTEXT = [paths.DATA_DIR / f for f in ("places.ttl", "organisations.ttl", "dataset.ttl")]

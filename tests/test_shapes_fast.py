@@ -1,4 +1,4 @@
-"""The fast SHACL path (pyrudof + pyoxigraph) reports exactly what the pyshacl reference reports.
+"""The validator (SHACL core compiled to SPARQL + the shapes' SPARQL constraints) reports exactly what pyshacl reports.
 
 Whole lists are compared (focus, path, message with its "(value: …)" suffix, shape, severity) on
 every fixture of tests/shapes/, on the review's data, and on a copy of the review broken in many
@@ -15,11 +15,13 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, QB, RDF, RDFS, SH, SKOS, XSD
 
-from xianan_kg import paths
-from xianan_kg.load import Sources, load_sources
-from xianan_kg.namespaces import OA, XK, XKC, XKSH
-from xianan_kg.validate import Violation, load_shapes, shacl_violations
-from xianan_kg.validate_fast import fast_shacl_violations
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import OA, XK, XKC, XKSH
+from xianan_kg.source.load import Sources, load_sources
+from xianan_kg.validate.reference import shacl_violations
+from xianan_kg.validate.report import Violation
+from xianan_kg.validate.validator import load_shapes
+from xianan_kg.validate.validator import shacl_results as fast_shacl_violations
 
 SHAPES_DIR = Path(__file__).parent / "shapes"
 CONTEXT = [paths.DATA_DIR / f for f in ("places.ttl", "organisations.ttl", "dataset.ttl")]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xianan_kg.namespaces import sparql_prologue
-from xianan_kg.store import BACKENDS, open_store
+from xianan_kg.rdf.namespaces import sparql_prologue
+from xianan_kg.store.choice import BACKENDS, open_store
 
 QUERIES = {
     "growth-over-8-percent": """

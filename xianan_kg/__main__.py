@@ -1,5 +1,5 @@
 """`python -m xianan_kg` is the `xianan-kg` command."""
 
-from .cli import main
+from xianan_kg.cli.main import main
 
 main()

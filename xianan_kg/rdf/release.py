@@ -1,0 +1,25 @@
+"""What a release is made of: its named graphs and its files' names. The build writes these; every later layer
+(store, query, server) reads them, so they live below all of them."""
+
+from __future__ import annotations
+
+from xianan_kg.rdf.namespaces import BASE
+
+VERSION = "0.1.0"  # of the package and of the release format
+
+GRAPH_ONTOLOGY = BASE + "graph/ontology"
+GRAPH_DATA = BASE + "graph/data"
+GRAPH_INFERRED = BASE + "graph/inferred"
+GRAPH_LINKS = BASE + "graph/links"  # data/links/*.ttl with their VoID; present only when there are linksets
+
+ARTIFACT_STEM = "xianan-kg"
+MANIFEST = "manifest.json"
+NQUADS = f"{ARTIFACT_STEM}.nq"
+OXIGRAPH_DIRECTORY = f"{ARTIFACT_STEM}.oxigraph"  # in dist/, next to the .nq it was loaded from
+STORE_STAMP = "xianan-kg-build.json"  # inside the directory: which .nq (by sha256) it holds
+STYLESHEET = "ontology.css"  # of the ontology's documentation
+
+
+def document_name(lang: str) -> str:
+    """The release's file of the ontology's documentation in a language: ontology.html (English), ontology.zh.html."""
+    return "ontology.html" if lang == "en" else f"ontology.{lang}.html"

@@ -1,0 +1,75 @@
+"""Read the ontology and the data from disk, naming the file and line of anything unusable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.errors import InputError
+from xianan_kg.rdf.namespaces import bind_prefixes
+from xianan_kg.source.anchor import QuoteProblem, anchor_quotes
+from xianan_kg.source.text import SourceText
+
+
+def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
+    graph = bind_prefixes(Graph()) if graph is None else graph
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    try:
+        graph.parse(path, format="turtle")
+    except BadSyntax as exc:
+        why = exc.args[-1] if exc.args and isinstance(exc.args[-1], str) else "bad syntax"
+        raise InputError(f"{path}:{exc.lines + 1}: Turtle syntax error: {why}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: cannot be read as Turtle: {exc}") from None
+    return graph
+
+
+@dataclass
+class Sources:
+    """The asserted graphs of the project, before validation and reasoning."""
+
+    ontology: Graph
+    data: Graph
+    source: SourceText
+    quote_problems: list[QuoteProblem] = field(default_factory=list)
+
+    def combined(self) -> Graph:
+        graph = bind_prefixes(Graph())
+        for g in (self.ontology, self.data):
+            for triple in g:
+                graph.add(triple)
+        return graph
+
+
+def load_ontology(files: list[Path] | None = None) -> Graph:
+    graph = bind_prefixes(Graph())
+    for path in files or paths.ontology_files():
+        parse_turtle(path, graph)
+    return graph
+
+
+def load_data(files: list[Path] | None = None) -> Graph:
+    graph = bind_prefixes(Graph())
+    for path in paths.data_files() if files is None else files:
+        parse_turtle(path, graph)
+    return graph
+
+
+def load_sources(
+    data_files: list[Path] | None = None,
+    ontology_files: list[Path] | None = None,
+    source_file: Path = paths.SOURCE_FILE,
+) -> Sources:
+    """Load everything and resolve quotes to positions in the source file."""
+    if not source_file.is_file():
+        raise InputError(f"{source_file}: source text not found")
+    source = SourceText.load(source_file)
+    ontology = load_ontology(ontology_files)
+    data = load_data(data_files)
+    problems = anchor_quotes(data, source)
+    return Sources(ontology, data, source, problems)

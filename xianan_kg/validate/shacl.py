@@ -1,0 +1,667 @@
+"""SHACL core compiled to set-based SPARQL on Oxigraph, reporting exactly what the pyshacl reference reports.
+
+Why: the large build validates ~740k triples (N = 100 districts, bench/gen.py). pyshacl takes minutes
+there and a whole-graph pass per shape takes ~25 s; a SPARQL query over
+all focus nodes of a shape at once takes tens of milliseconds on Oxigraph. Its joins cost microseconds a row
+where a scan costs a fraction of one, so checks scan first and join last: a value-type or count check scans
+its path over the whole store (once per query text; shared property shapes reuse it) and only the rows it
+finds, none on conforming data, are looked up among the focus nodes; the values a node shape's focus
+nodes lack (sh:minCount, sh:hasValue) are found in one pass over them. Class targets see rdfs:subClassOf*
+in the store, as pyshacl's do without inference. Never one query per focus node.
+
+Exactness: a value-type query only selects *candidates*, the rows SPARQL cannot show to pass (a decimal
+that is well-formed by a conservative pattern and above the bound passes; everything else is a
+candidate), and pyshacl's own rule decides each candidate in Python on the rdflib term (ill-typed
+lexical forms, rdflib's literal ordering, Python's `re`). Multiplicity is pyshacl's: one result per
+(focus, value) for value-type components, per focus for counts and sh:hasValue, per duplicated language
+for sh:uniqueLang, per (value, other value) for sh:lessThan, and one per referring node shape for a shared
+property shape. Literals are read as `rules.Terms.literal` stores them (TYPED + datatype, lexical form as
+written). The sh:sparql constraints are left out as `validate_fast.core_shapes` leaves them out; anything
+else not compiled here raises `validate_fast.Unsupported`. tests/test_shacl_sparql.py proves the lists
+equal pyshacl's on every shape fixture, the review and a review broken in many ways.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import count
+
+import pyoxigraph as ox
+from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
+from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+from pyshacl.rdfutil.compare import compare_literal
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from xianan_kg.rdf.terms import TYPED, Terms, from_ox_term
+from xianan_kg.validate.constraints import Unsupported, check_supported, core_shapes, only_message, rdflib_node
+from xianan_kg.validate.report import Violation, result_violation
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_VALUE_TYPE = {
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.minInclusive,
+    SH.minExclusive,
+    SH.maxInclusive,
+    SH.maxExclusive,
+    SH.minLength,
+    SH.maxLength,
+    SH.pattern,
+    SH.languageIn,
+}
+_PER_FOCUS = {SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang, SH.lessThan, SH.qualifiedValueShape}
+_PARAMETERS = {SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount}
+# Read by pyshacl only to word or find results, or not at all.
+_NOT_CONSTRAINTS = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
+_KNOWN = _VALUE_TYPE | _PER_FOCUS | _PARAMETERS | _NOT_CONSTRAINTS | {SH.property, *_TARGETS}
+
+# Lexical forms every XSD reader and rdflib read alike (rdflib: well-typed, a value of the expected Python
+# type): a literal of that datatype matching the pattern passes sh:datatype. Others are decided in Python.
+_WELL_FORMED = {
+    XSD.integer: r"^[+-]?[0-9]+$",
+    XSD.nonNegativeInteger: r"^[+]?[0-9]+$",
+    XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
+    XSD.gYear: r"^-?[0-9]{4}$",
+}
+_NUMERIC = (XSD.integer, XSD.nonNegativeInteger, XSD.decimal)
+# sh:pattern text that means the same to Python's `re` and Oxigraph's REGEX (no escapes, no classes but [...]).
+_PORTABLE_PATTERN = re.compile(r"[\^$\[\](){}0-9A-Za-z ,?*+|-]*")
+
+
+def sparql_core_violations(store: ox.Store, shapes: Graph, names: Graph) -> list[Violation]:
+    """What pyshacl reports of SHACL core (sh:sparql results aside) on the store's default graph, sorted.
+
+    `store` holds ontology + data with typed literals encoded as `rules.Terms.literal` does; `names`
+    shortens IRIs for the report. Raises Unsupported for shapes this compiler does not reproduce."""
+    check_supported(shapes)
+    core = core_shapes(shapes)
+    validator = _Validator(store, core)
+    found = validator.run()
+    return sorted(
+        result_violation(
+            names,
+            shapes,
+            focus=_rdflib(r.focus),
+            path=r.path,
+            message=validator.message(r.shape),
+            value=None if r.value is None else rdflib_node(r.value),  # as pyshacl shows a value
+            shape=r.shape,
+            severity=core.value(r.shape, SH.severity),
+        )
+        for r in found
+    )
+
+
+@dataclass(frozen=True)
+class _Result:
+    focus: Term
+    value: Term | None
+    shape: Node
+    path: URIRef | None
+
+
+@dataclass(frozen=True)
+class _ValueCheck:
+    """One value-type constraint: a SPARQL test true unless the value surely passes, pyshacl's rule in Python."""
+
+    maybe_fails: str
+    fails: Callable[[Node], bool]
+
+
+class _Validator:
+    """The shapes compiled against one store; focus sets are SPARQL patterns binding ?FOCUS."""
+
+    def __init__(self, store: ox.Store, shapes: Graph) -> None:
+        self.store = store
+        self.shapes = shapes
+        self.fresh = count()
+        self.subclass_cache: dict[str, list[Term] | None] = {}
+        self.anywhere: dict[str, list[ox.QuerySolution]] = {}
+        self.instances: dict[str, str] = {}  # focus pattern (binding ?this) -> the class it finds the instances of
+
+    def run(self) -> list[_Result]:
+        shape_nodes = self._shape_nodes()
+        for shape in shape_nodes:
+            self._check_shape(shape)
+        top = sorted(s for s in shape_nodes if self._has_targets(s))
+        out: list[_Result] = []
+        for shape in top:
+            out += self.evaluate(shape, self._targets(shape), reporting=True)
+        return out
+
+    def message(self, shape: Node) -> Literal:
+        return only_message(list(self.shapes.objects(shape, SH.message)), shape)
+
+    # --- the shapes graph ---
+
+    def _shape_nodes(self) -> set[Node]:
+        """What pyshacl takes for shapes: typed, targeting, with a path, or referred to as a shape."""
+        g = self.shapes
+        nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
+        nodes |= {s for p in (*_TARGETS, SH.path) for s in g.subjects(p, None)}
+        nodes |= {o for p in (SH.property, SH.qualifiedValueShape, SH.node) for o in g.objects(None, p)}
+        return nodes
+
+    def _check_shape(self, shape: Node) -> None:
+        used = {p for p in self.shapes.predicates(shape) if str(p).startswith(str(SH))}
+        if used - _KNOWN:
+            raise Unsupported(f"{shape} uses {sorted(str(p) for p in used - _KNOWN)}")
+        paths = list(self.shapes.objects(shape, SH.path))
+        if len(paths) > 1 or (paths and not isinstance(paths[0], URIRef)):
+            raise Unsupported(f"{shape} has a path that is not one IRI")
+        for p in used & (_VALUE_TYPE | _PER_FOCUS | _PARAMETERS) - {SH["class"], SH.pattern, SH.hasValue, SH.lessThan}:
+            if len(list(self.shapes.objects(shape, p))) > 1:
+                raise Unsupported(f"{shape} has several {p}")
+        if not paths and used & (_PER_FOCUS - {SH.hasValue, SH.lessThan}):
+            raise Unsupported(f"node shape {shape} has a count or qualified constraint")
+        if paths and SH.property in used:
+            raise Unsupported(f"property shape {shape} has sh:property")
+        if self.shapes.value(shape, SH.uniqueLang) not in (None, Literal(True)):
+            raise Unsupported(f"{shape}: sh:uniqueLang other than true")
+        if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
+            raise Unsupported(f"{shape}: sh:qualifiedValueShapesDisjoint")
+
+    def _has_targets(self, shape: Node) -> bool:
+        return any(self.shapes.value(shape, p) is not None for p in _TARGETS) or bool(self._implicit_classes(shape))
+
+    def _implicit_classes(self, shape: Node) -> list[Node]:
+        """pyshacl's implicit class target: a shape that is an rdfs:Class (or of a subclass of it) targets itself."""
+        classes = {RDFS.Class, *self.shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+        return [shape] if classes & set(self.shapes.objects(shape, RDF.type)) else []
+
+    def _targets(self, shape: Node) -> str:
+        """The focus nodes' pattern: distinct, class targets through rdfs:subClassOf* as pyshacl finds them."""
+        g = self.shapes
+        branches = []
+        for cls in sorted({*g.objects(shape, SH.targetClass), *self._implicit_classes(shape)}):
+            branches.append("{ " + self._instance_of("?FOCUS", _iri(cls)) + " }")
+        for node in sorted(g.objects(shape, SH.targetNode)):
+            branches.append(f"{{ VALUES ?FOCUS {{ {_constant(node)} }} }}")
+        for p in sorted(g.objects(shape, SH.targetSubjectsOf)):
+            branches.append(f"{{ ?FOCUS {_iri(p)} [] }}")
+        for p in sorted(g.objects(shape, SH.targetObjectsOf)):
+            branches.append(f"{{ [] {_iri(p)} ?FOCUS }}")
+        return "{ SELECT DISTINCT ?FOCUS WHERE { " + " UNION ".join(branches) + " } }"
+
+    def _subclasses(self, cls: str) -> list[Term] | None:
+        """The classes `rdfs:subClassOf*` reaches from `cls` in the store, None if a blank node is among them."""
+        if cls not in self.subclass_cache:
+            rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {cls} }}")
+            found = [row["c"] for row in rows]
+            self.subclass_cache[cls] = None if any(isinstance(c, ox.BlankNode) for c in found) else found
+        return self.subclass_cache[cls]
+
+    def _instance_of(self, var: str, cls: str) -> str:
+        """`var a/rdfs:subClassOf* cls`, with the subclasses looked up once and matched by index."""
+        subclasses = self._subclasses(cls)
+        if subclasses is None:
+            return f"{var} a/<{RDFS.subClassOf}>* {cls} ."
+        k = self._var("k")
+        return f"VALUES {k} {{ {' '.join(str(c) for c in subclasses)} }} {var} a {k} ."
+
+    def _var(self, name: str) -> str:
+        return f"?{name}{next(self.fresh)}"
+
+    # --- evaluation ---
+
+    def evaluate(self, shape: Node, focus: str, reporting: bool, missing_found: bool = False) -> list[_Result]:
+        """The results of a shape on the focus nodes the pattern binds (to ?FOCUS); `missing_found`: the
+        caller (its node shape) has already looked for the focus nodes without a value sh:minCount or
+        sh:hasValue needs."""
+        g = self.shapes
+        path = g.value(shape, SH.path)
+        self._may_run(shape, reporting)
+        props = sorted(g.objects(shape, SH.property))
+        for prop in props:
+            self._may_run(prop, reporting)  # before any query runs
+        this = focus.replace("?FOCUS", "?this")
+        values = f"?this {_iri(path)} ?v ." if path is not None else "BIND(?this AS ?v)"
+        out = self._value_type(shape, path, this, values)
+        out += self._per_focus(shape, path, this, values, focus)
+        out += self._missing([] if missing_found else self._needs_value(shape), this)
+        out += self._missing([need for prop in props for need in self._needs_value(prop)], this)
+        for prop in props:
+            out += self.evaluate(prop, focus, reporting, missing_found=True)
+        return out
+
+    def _may_run(self, shape: Node, reporting: bool) -> None:
+        """Unsupported unless a reported shape has exactly one message and a nested one reports violations."""
+        g = self.shapes
+        if reporting and set(g.predicates(shape)) & (_VALUE_TYPE | _PER_FOCUS):
+            self.message(shape)
+        if not reporting and g.value(shape, SH.severity) not in (None, SH.Violation):
+            raise Unsupported(f"{shape}: a severity below Violation inside sh:qualifiedValueShape")
+
+    def _needs_value(self, shape: Node) -> list[tuple[Node, URIRef, Node | None]]:
+        """(shape, path, value or None for any) a focus node must have: sh:minCount >= 1 and sh:hasValue."""
+        g = self.shapes
+        path = g.value(shape, SH.path)
+        if path is None:
+            return []
+        low = g.value(shape, SH.minCount)
+        needs: list[tuple[Node, URIRef, Node | None]] = (
+            [(shape, path, None)] if low is not None and int(low) >= 1 else []
+        )
+        return needs + [(shape, path, node) for node in sorted(g.objects(shape, SH.hasValue))]
+
+    def _missing(self, needs: list[tuple[Node, URIRef, Node | None]], this: str) -> list[_Result]:
+        """One result per focus node and need it lacks; all of a node shape's needs in one pass over its focus
+        nodes (one lookup each, where a query per need would scan the focus nodes again)."""
+        if not needs:
+            return []
+        table = " ".join(
+            f"({i} {_iri(path)} {'UNDEF' if node is None else _constant(node)})"
+            for i, (_, path, node) in enumerate(needs)
+        )
+        query = (
+            f"SELECT ?this ?i WHERE {{ {this} VALUES (?i ?p ?c) {{ {table} }} FILTER NOT EXISTS {{ ?this ?p ?c }} }}"
+        )
+        out = []
+        for row in self._rows(query):
+            shape, path, _ = needs[int(row["i"].value)]
+            out.append(_Result(row["this"], None, shape, path))
+        return out
+
+    def _rows(self, query: str) -> list[ox.QuerySolution]:
+        return list(self.store.query(query))
+
+    def _within(self, anywhere: str, this: str) -> list[ox.QuerySolution]:
+        """The rows of `anywhere` (a SELECT over all subjects of the store, binding ?this) whose ?this is a
+        focus node. `anywhere` runs alone, once per text (shared property shapes ask again): scanning a path
+        is cheap where joining each of its triples to the focus nodes is not, and on data that conforms it
+        has few rows or none, whose ?this are then looked up among the focus nodes."""
+        if anywhere not in self.anywhere:
+            self.anywhere[anywhere] = self._rows(anywhere)
+        rows = self.anywhere[anywhere]
+        if not rows:
+            return []
+        subjects = {row["this"] for row in rows}
+        if len(subjects) <= 1000 and all(isinstance(node, ox.NamedNode) for node in subjects):
+            listed = " ".join(str(node) for node in subjects)
+            kept = {row["this"] for row in self._rows(f"SELECT ?this WHERE {{ VALUES ?this {{ {listed} }} {this} }}")}
+            return [row for row in rows if row["this"] in kept]
+        names = re.match(r"SELECT ((?:\?\w+ )+)WHERE", anywhere)
+        assert names is not None
+        return self._rows(f"SELECT {names.group(1)}WHERE {{ {{ {anywhere} }} {this} }}")
+
+    def _value_type(self, shape: Node, path: URIRef | None, this: str, values: str) -> list[_Result]:
+        out = []
+        for cls in sorted(self.shapes.objects(shape, SH["class"])):
+            out += self._class(shape, path, this, values, _iri(cls))
+        checks = self._value_checks(shape)
+        if not checks:
+            return out
+        flags = [f"?k{i}" for i in range(len(checks))]
+        binds = " ".join(f"BIND(COALESCE({c.maybe_fails}, true) AS {k})" for c, k in zip(checks, flags, strict=True))
+        select = f"SELECT ?this ?v {' '.join(flags)} WHERE"
+        if path is None:
+            rows = self._rows(f"{select} {{ {this} {values} {binds} FILTER({' || '.join(flags)}) }}")
+        else:
+            rows = self._within(f"{select} {{ {values} {binds} FILTER({' || '.join(flags)}) }}", this)
+        for row in rows:
+            value = row["v"]
+            term = _rdflib(value)
+            for check, k in zip(checks, flags, strict=True):
+                if row[k[1:]].value == "true" and check.fails(term):
+                    out.append(_Result(row["this"], value, shape, path))
+        return out
+
+    def _class(self, shape: Node, path: URIRef | None, this: str, values: str, cls: str) -> list[_Result]:
+        """sh:class: the values that are literals or no instance (a literal is never the subject of a type)."""
+        subclasses = self._subclasses(cls)
+        if subclasses is None:
+            test = f"FILTER(isLiteral(?v) || NOT EXISTS {{ ?v a/<{RDFS.subClassOf}>* {cls} }})"
+        else:
+            test = f"MINUS {{ VALUES ?class {{ {' '.join(map(str, subclasses))} }} ?v a ?class }}"
+        if path is None and self.instances.get(this) == cls:  # the focus nodes are its instances
+            return []
+        if path is None:
+            rows = self._rows(f"SELECT ?this ?v WHERE {{ {this} {values} {test} }}")
+        else:
+            rows = self._within(f"SELECT ?this ?v WHERE {{ {values} {test} }}", this)
+        return [_Result(row["this"], row["v"], shape, path) for row in rows]
+
+    def _value_checks(self, shape: Node) -> list[_ValueCheck]:
+        g = self.shapes
+        checks = []
+        datatype = g.value(shape, SH.datatype)
+        if datatype is not None:
+            checks.append(_datatype_check(datatype))
+        kind = g.value(shape, SH.nodeKind)
+        if kind is not None:
+            checks.append(_node_kind_check(kind))
+        for parameter in (SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive):
+            for bound in sorted(g.objects(shape, parameter)):
+                checks.append(_range_check(parameter, bound))
+        for parameter in (SH.minLength, SH.maxLength):
+            bound = g.value(shape, parameter)
+            if bound is not None:
+                checks.append(_length_check(parameter, bound))
+        flags = g.value(shape, SH.flags)
+        for pattern in sorted(g.objects(shape, SH.pattern)):
+            checks.append(_pattern_check(pattern, flags))
+        languages = g.value(shape, SH.languageIn)
+        if languages is not None:
+            checks.append(_language_check([str(x).lower() for x in g.items(languages)]))
+        return checks
+
+    def _per_focus(self, shape: Node, path: URIRef | None, this: str, values: str, focus: str) -> list[_Result]:
+        g = self.shapes
+        found: list[Term] = []
+
+        def counted(anywhere: str) -> None:
+            found.extend(row["this"] for row in self._within(anywhere, this))
+
+        low, high = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
+        low = None if low is None or int(low) <= 1 else int(low)  # none at all: _missing
+        high = None if high is None else int(high)
+        unique = g.value(shape, SH.uniqueLang) is not None
+        # A triple is a distinct value of its subject, so COUNT(*) counts the values. A node whose values
+        # outnumber their distinct keys (a tagged literal's lower-cased language, else "") has two values
+        # under one language, or two untagged ones: one grouping finds every node any of these checks may
+        # report, and on data that conforms there is none.
+        key = 'IF(isLiteral(?v) && LANG(?v) != "", LCASE(LANG(?v)), "")'
+        grouped = [f"COUNT(*) < {low}"] if low is not None else []
+        grouped += [f"COUNT(*) > {high}"] if high is not None else []
+        grouped += [f"COUNT(*) > COUNT(DISTINCT {key})"] if unique else []
+        p = None if path is None else _iri(path)  # counts and sh:uniqueLang have a path (_check_shape)
+        gate = f"SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this HAVING ({' || '.join(grouped)})"
+        if len(grouped) > 1 and gate not in self.anywhere:
+            self.anywhere[gate] = self._rows(gate)
+        if len(grouped) <= 1 or self.anywhere[gate]:
+            if low is not None:
+                counted(f"SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this HAVING (COUNT(*) < {low})")
+            if high is not None:
+                counted(f"SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this HAVING (COUNT(*) > {high})")
+        if path is None:
+            for node in sorted(g.objects(shape, SH.hasValue)):
+                query = f"SELECT ?this WHERE {{ {this} FILTER(!sameTerm(?this, {_constant(node)})) }}"
+                found.extend(row["this"] for row in self._rows(query))
+        out = [_Result(node, None, shape, path) for node in found]
+        if unique and (len(grouped) <= 1 or self.anywhere[gate]):
+            query = (
+                f'SELECT ?this ?lang WHERE {{ ?this {p} ?v FILTER(isLiteral(?v) && LANG(?v) != "") }} '
+                "GROUP BY ?this (LCASE(LANG(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)"
+            )
+            out += [_Result(row["this"], None, shape, path) for row in self._within(query, this)]
+        for other in sorted(g.objects(shape, SH.lessThan)):
+            out += self._less_than(shape, path, this, values, other)
+        qualified = g.value(shape, SH.qualifiedValueShape)
+        if qualified is not None:
+            out += self._qualified(shape, path, this, focus, qualified)
+        return out
+
+    def _less_than(self, shape: Node, path: URIRef | None, this: str, values: str, other: Node) -> list[_Result]:
+        """One result per (value, other value) pair pyshacl's `<` does not order; numbers SPARQL orders pass."""
+        if not isinstance(other, URIRef):
+            raise Unsupported(f"{shape}: sh:lessThan on a path that is not an IRI")
+        clear = f"({_numeric('?v')} && {_numeric('?o')} && xsd:decimal(STR(?v)) < xsd:decimal(STR(?o)))"
+        unclear = f"FILTER(!COALESCE({clear}, false))"
+        if path is None:
+            rows = self._rows(
+                f"PREFIX xsd: <{XSD}> SELECT ?this ?v ?o WHERE {{ {this} {values} ?this {_iri(other)} ?o {unclear} }}"
+            )
+        else:  # both paths scanned whole and hash-joined, not one lookup per triple
+            pairs = (
+                f"{{ SELECT ?this ?v WHERE {{ {values} }} }} {{ SELECT ?this ?o WHERE {{ ?this {_iri(other)} ?o }} }}"
+            )
+            rows = self._within(
+                f"SELECT ?this ?v ?o WHERE {{ {pairs} {unclear} }}".replace("xsd:decimal", f"<{XSD.decimal}>"), this
+            )
+        out = []
+        for row in rows:
+            if not _ordered(_rdflib(row["v"]), _rdflib(row["o"])):
+                out.append(_Result(row["this"], row["v"], shape, path))
+        return out
+
+    def _qualified(self, shape: Node, path: URIRef | None, this: str, focus: str, qualified: Node) -> list[_Result]:
+        """Per focus node, the value nodes conforming to the qualified shape counted against its bounds."""
+        g = self.shapes
+        low, high = g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount)
+        if low is None and high is None:
+            return []
+        # Conformance is a property of the node alone, so the qualified shape may be run on any superset of
+        # the value nodes: the instances of its sh:class (a cheap pattern; the others fail that class), else
+        # the value nodes themselves.
+        classes = sorted(g.objects(qualified, SH["class"])) if g.value(qualified, SH.path) is None else []
+        if classes:
+            nested = "{ SELECT DISTINCT ?FOCUS WHERE { " + self._instance_of("?FOCUS", _iri(classes[0])) + " } }"
+            self.instances[nested.replace("?FOCUS", "?this")] = _iri(classes[0])
+            candidate = self._instance_of("?v", _iri(classes[0]))
+        else:
+            outer = self._var("q")
+            nested = (
+                f"{{ SELECT DISTINCT ?FOCUS WHERE {{ {focus.replace('?FOCUS', outer)} {outer} {_iri(path)} ?FOCUS }} }}"
+            )
+            candidate = ""
+        failing = {r.focus for r in self.evaluate(qualified, nested, reporting=False)}
+        if all(isinstance(node, ox.NamedNode) for node in failing) and len(failing) <= 1000:
+            if failing:
+                candidate += f" FILTER(?v NOT IN ({', '.join(str(node) for node in sorted(failing, key=str))}))"
+            conforming = f"?this {_iri(path)} ?v . {candidate}"
+            found: set[Term] = set()
+            if low is not None and int(low) >= 1:  # none conforming
+                found |= {
+                    row["this"] for row in self._rows(f"SELECT ?this WHERE {{ {this} MINUS {{ {conforming} }} }}")
+                }
+            bounds = [f"?n < {int(low)}"] if low is not None and int(low) > 1 else []
+            bounds += [f"?n > {int(high)}"] if high is not None else []
+            if bounds:
+                query = (
+                    f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this "
+                    f"HAVING ({' || '.join(bounds).replace('?n', 'COUNT(DISTINCT ?v)')})"
+                )
+                found |= {row["this"] for row in self._within(query, this)}
+            return [_Result(node, None, shape, path) for node in found]
+        if candidate:
+            candidate = f"FILTER EXISTS {{ {candidate} }}"
+        conforming: dict[Term, set[Term]] = {}
+        for row in self.store.query(
+            f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {_iri(path)} ?v {candidate} }} }}"
+        ):
+            kept = conforming.setdefault(row["this"], set())
+            if row["v"] is not None and row["v"] not in failing:
+                kept.add(row["v"])
+        return [
+            _Result(node, None, shape, path)
+            for node, kept in conforming.items()
+            if (low is not None and len(kept) < int(low)) or (high is not None and len(kept) > int(high))
+        ]
+
+
+# --- value-type checks: a SPARQL prefilter, pyshacl's rule in Python ---
+
+
+def _datatype_check(datatype: Node) -> _ValueCheck:
+    dt = "DATATYPE(?v)"
+    if datatype == XSD.string:
+        clear = f'(isLiteral(?v) && LANG(?v) = "" && (sameTerm({dt}, {_iri(XSD.string)}) || sameTerm({dt}, {_typed(XSD.string)})))'
+    elif datatype == RDF.langString:
+        clear = '(isLiteral(?v) && LANG(?v) != "")'
+    elif datatype in _WELL_FORMED:
+        clear = f"(isLiteral(?v) && sameTerm({dt}, {_typed(datatype)}) && {_regex('STR(?v)', _WELL_FORMED[datatype])})"
+    else:
+        clear = "false"
+
+    def fails(v: Node) -> bool:
+        """pyshacl's DatatypeConstraintComponent.evaluate for one value node."""
+        if not isinstance(v, Literal):
+            return True
+        actual = DatatypeConstraintComponent._assert_actual_datatype
+        if v.datatype == datatype:
+            return getattr(v, "ill_typed", None) is True or not actual(None, v, datatype)
+        if datatype == RDFS.Literal or (datatype == RDFS.Datatype and v.datatype):
+            return False
+        if (v.datatype is None and v.language is None and datatype == XSD.string) or (
+            datatype == RDF.langString and v.language
+        ):
+            return not actual(None, v, datatype)
+        return True
+
+    return _ValueCheck(f"!COALESCE({clear}, false)", fails)
+
+
+def _node_kind_check(kind: Node) -> _ValueCheck:
+    allowed = {
+        SH.IRI: ("isIRI", URIRef),
+        SH.BlankNode: ("isBlank", BNode),
+        SH.Literal: ("isLiteral", Literal),
+        SH.BlankNodeOrIRI: ("isBlank", BNode, "isIRI", URIRef),
+        SH.BlankNodeOrLiteral: ("isBlank", BNode, "isLiteral", Literal),
+        SH.IRIOrLiteral: ("isIRI", URIRef, "isLiteral", Literal),
+    }.get(kind)
+    if allowed is None:
+        raise Unsupported(f"sh:nodeKind {kind}")
+    tests, kinds = allowed[0::2], allowed[1::2]
+    return _ValueCheck("!(" + " || ".join(f"{t}(?v)" for t in tests) + ")", lambda v: not isinstance(v, tuple(kinds)))
+
+
+def _range_check(parameter: URIRef, bound: Node) -> _ValueCheck:
+    """Surely passes: a well-formed number strictly on the right side of a numeric bound (equality: Python)."""
+    if not isinstance(bound, Literal):
+        raise Unsupported(f"{parameter} {bound} is not a literal")
+    above = parameter in (SH.minExclusive, SH.minInclusive)
+    if bound.datatype in _NUMERIC and re.search(_WELL_FORMED[bound.datatype], str(bound)):
+        clear = f"({_numeric('?v')} && <{XSD.decimal}>(STR(?v)) {'>' if above else '<'} {_decimal(bound)})"
+    else:
+        clear = "false"
+    passes = {SH.minExclusive: lambda c: c > 0, SH.minInclusive: lambda c: c >= 0}
+    passes |= {SH.maxExclusive: lambda c: c < 0, SH.maxInclusive: lambda c: c <= 0}
+
+    def fails(v: Node) -> bool:
+        """pyshacl's _evaluate_min_rule / _evaluate_max_rule for one value node."""
+        if not isinstance(v, Literal) or isinstance(v.value, str) != isinstance(bound.value, str):
+            return True
+        try:
+            return not passes[parameter](compare_literal(v, bound))
+        except (TypeError, NotImplementedError):
+            return True
+
+    return _ValueCheck(f"!COALESCE({clear}, false)", fails)
+
+
+def _length_check(parameter: URIRef, bound: Node) -> _ValueCheck:
+    n = int(bound)
+    op = ">=" if parameter == SH.minLength else "<="
+    clear = f"(!isBlank(?v) && STRLEN(STR(?v)) {op} {n})"
+
+    def fails(v: Node) -> bool:
+        if parameter == SH.minLength and n == 0:
+            return False
+        if isinstance(v, BNode):
+            return True
+        size = len(StringBasedConstraintBase.value_node_to_string(v))
+        return not (size >= n if parameter == SH.minLength else size <= n)
+
+    return _ValueCheck(f"!COALESCE({clear}, false)", fails)
+
+
+def _pattern_check(pattern: Node, flags: Node | None) -> _ValueCheck:
+    """pyshacl searches with Python's `re`; REGEX clears only patterns both engines read alike, without flags."""
+    text = str(pattern.value) if isinstance(pattern, Literal) and pattern.value is not None else str(pattern)
+    re_flags = 0
+    if flags is not None:
+        lowered = str(flags).lower()
+        re_flags = (re.I if "i" in lowered else 0) | (re.M if "m" in lowered else 0)
+    matcher = re.compile(text, re_flags)
+    portable = flags is None and _PORTABLE_PATTERN.fullmatch(text)
+    clear = f"(!isBlank(?v) && {_regex('STR(?v)', text)})" if portable else "false"
+
+    def fails(v: Node) -> bool:
+        if isinstance(v, BNode):
+            return True
+        return not matcher.search(StringBasedConstraintBase.value_node_to_string(v))
+
+    return _ValueCheck(f"!COALESCE({clear}, false)", fails)
+
+
+def _language_check(languages: list[str]) -> _ValueCheck:
+    listed = ", ".join(str(ox.Literal(x)) for x in languages) or '""'
+    clear = f'(isLiteral(?v) && LANG(?v) != "" && (LCASE(LANG(?v)) IN ({listed}) || LCASE(STRBEFORE(LANG(?v), "-")) IN ({listed})))'
+    if "*" in languages:
+        clear = '(isLiteral(?v) && LANG(?v) != "")'
+
+    def fails(v: Node) -> bool:
+        if not isinstance(v, Literal) or not v.language:
+            return True
+        lang = str(v.language).lower()
+        return not ("*" in languages or lang in languages or lang.split("-")[0] in languages)
+
+    return _ValueCheck(f"!COALESCE({clear}, false)", fails)
+
+
+def _ordered(value: Node, other: Node) -> bool:
+    """pyshacl's LessThanConstraintComponent._compare_lt for one pair."""
+    if isinstance(value, BNode) or isinstance(other, BNode):
+        raise Unsupported("sh:lessThan on a blank node (pyshacl raises)")
+
+    def comparable(node: Node) -> tuple[object, bool]:
+        if isinstance(node, URIRef):
+            return str(node), True
+        if isinstance(node, Literal) and isinstance(node.value, str):
+            return node.value, True
+        return node, False
+
+    (a, a_str), (b, b_str) = comparable(value), comparable(other)
+    if a_str != b_str:
+        return False
+    try:
+        return bool(a < b)
+    except TypeError as exc:
+        raise Unsupported(f"sh:lessThan cannot order {value!r} and {other!r} (pyshacl raises)") from exc
+
+
+# --- terms ---
+
+
+def _iri(node: Node) -> str:
+    if not isinstance(node, URIRef):
+        raise Unsupported(f"{node!r} where an IRI is needed")
+    return str(ox.NamedNode(str(node)))
+
+
+def _typed(datatype: Node) -> str:
+    return str(ox.NamedNode(TYPED + str(datatype)))
+
+
+def _constant(node: Node) -> str:
+    """A shapes-graph term as the store holds it, written in SPARQL."""
+    if isinstance(node, URIRef):
+        return _iri(node)
+    if isinstance(node, Literal):
+        return str(Terms.literal(node))
+    raise Unsupported(f"blank node {node} as a constant")
+
+
+def _regex(expression: str, pattern: str) -> str:
+    return f"REGEX({expression}, {ox.Literal(pattern)})"
+
+
+def _numeric(var: str) -> str:
+    """The stored literal is a number in one of the lexical forms rdflib and XSD read alike."""
+    return (
+        "("
+        + " || ".join(
+            f"(isLiteral({var}) && sameTerm(DATATYPE({var}), {_typed(dt)}) && {_regex(f'STR({var})', _WELL_FORMED[dt])})"
+            for dt in _NUMERIC
+        )
+        + ")"
+    )
+
+
+def _decimal(bound: Literal) -> str:
+    return f'"{bound}"^^<{XSD.decimal}>'
+
+
+def _rdflib(term: Term) -> Node:
+    """The rdflib term that was stored (a typed literal comes back under its written datatype)."""
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(TYPED):
+        return Literal(term.value, datatype=URIRef(term.datatype.value[len(TYPED) :]))
+    return from_ox_term(term)
