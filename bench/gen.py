@@ -29,7 +29,7 @@ from rdflib.namespace import SH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from xianan_kg import paths  # noqa: E402
+from xianan_kg.rdf import paths  # noqa: E402
 from xianan_kg.rdf.literals import canonicalise_graph  # noqa: E402
 from xianan_kg.rdf.namespaces import BASE  # noqa: E402
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY  # noqa: E402
@@ -142,7 +142,7 @@ def write_nquads(
 
 
 def write_data(districts: int, path: Path, base: Sources | None = None) -> int:
-    """The data graph alone at N districts, as N-Triples: the input of `xianan-kg build --large`; triples."""
+    """The data graph alone at N districts, as N-Triples: the input of `xianan-kg build --lean`; triples."""
     base = base if base is not None else load_sources()
     for graph in (base.ontology, base.data):
         canonicalise_graph(graph)

@@ -18,7 +18,7 @@ port and stopped at the end, every load is bounded in time. Sections:
 5. replicas: two `serve` processes behind nginx (Debian) with ETag revalidation, the mix
    answered identically through nginx and by each replica, and its throughput;
 6. memory: peak RSS of `serve` (all its processes) and its RSS over a steady bounded run;
-7. scale: bench/gen.py at N districts: `xianan-kg build --large` from a new process (its N-Quads
+7. scale: bench/gen.py at N districts: `xianan-kg build --lean` from a new process (its N-Quads
    compared with the quads served), the full build's validator and reasoner, pyshacl, owlrl and
    `reasonable` (PyPI) times, N-Quads, store load, startup, RSS and per-query latency in process and
    over HTTP;
@@ -93,7 +93,7 @@ class Settings:
     owlrl_districts: tuple[int, ...]
     reasonable_districts: tuple[int, ...]
     serve_districts: tuple[int, ...]
-    large_districts: tuple[int, ...]  # where `xianan-kg build --large` runs on the synthetic data
+    large_districts: tuple[int, ...]  # where `xianan-kg build --lean` runs on the synthetic data
 
 
 QUICK = Settings(True, 2.0, (1, 8, 32), 1, 2, 15, (1, 10), (1,), (1,), (1, 10), (), (1, 10))
@@ -673,16 +673,16 @@ def release_at(districts: int, target: Path, base_inferred: Graph) -> dict[str, 
 
 
 def large_build_at(n: int, workdir: Path) -> tuple[float, Path | str]:
-    """`xianan-kg build --large` from a new process on N districts' data (N-Triples), timed from the command;
+    """`xianan-kg build --lean` from a new process on N districts' data (N-Triples), timed from the command;
     (seconds, its dist/ or why it failed)."""
     data, dist = workdir / f"n{n}-data.nt", workdir / f"n{n}-large"
     gen.write_data(n, data)
-    command = [sys.executable, "-m", "xianan_kg", "build", "--large", "--data", str(data), "--dist", str(dist)]
+    command = [sys.executable, "-m", "xianan_kg", "build", "--lean", "--data", str(data), "--dist", str(dist)]
     t0 = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=1800)
     seconds = time.perf_counter() - t0
     data.unlink()
-    print(f"build --large at N = {n}: {seconds:.1f} s", flush=True)
+    print(f"build --lean at N = {n}: {seconds:.1f} s", flush=True)
     return seconds, dist if done.returncode == 0 else f"FAILED: {done.stderr.strip().splitlines()[-1:]}"
 
 
@@ -742,7 +742,7 @@ def scale_section(report: Report, workdir: Path, built: BuildResult, reference: 
             row["reasonable"] = reasonable_time(sources)
         steps = release_at(n, workdir / f"n{n}", inferred)
         if n in large:
-            steps["large"], row["build --large"] = compare_large(*large[n], workdir / f"n{n}")
+            steps["large"], row["build --lean"] = compare_large(*large[n], workdir / f"n{n}")
         row["quads served"] = str(steps["quads"])
         row["write N-Quads"] = f"{steps['write']:.1f} s ({steps['bytes'] / 2**20:.0f} MiB)"
         row["oxigraph store load"] = f"{steps['load']:.1f} s"
@@ -777,7 +777,7 @@ def scale_section(report: Report, workdir: Path, built: BuildResult, reference: 
 
 SCALE_COLUMNS = [
     "N", "triples (asserted)", "quads served", "validate: fast", "pyshacl", "reason: rules", "owlrl", "reasonable",
-    "write N-Quads", "oxigraph store load", "validate + reason + write + load", "build --large",
+    "write N-Quads", "oxigraph store load", "validate + reason + write + load", "build --lean",
     "bench peak RSS", "startup", "serve RSS", "library in process", "library over HTTP", "mix, 8 clients, cold",
 ]  # fmt: skip
 
@@ -938,7 +938,7 @@ NOTES = """\
   project card names, stay the reference: `xianan-kg build --reference` runs them, and the tests prove the
   same release byte for byte, the same violations on every shape fixture, the same entailments.
   `reasonable` leaves out the ontology's own closure, so it is measured but not used.
-- **`build --large`** (the scale rows) is the build for data far larger than the review: Oxigraph parses,
+- **`build --lean`** (the scale rows) is the build for data far larger than the review: Oxigraph parses,
   validates (SHACL core compiled to SPARQL, `xianan_kg/shacl_sparql.py`; the SPARQL constraints in a forked
   child) and reasons (the same rules, in semi-naive rounds), and it writes N-Quads, manifest and store
   directory only. Timed from the command in a new process, run before this process loads the rdflib graphs
@@ -986,7 +986,7 @@ def targets_section(report: Report) -> None:
                      verdict(per_query["within"] == per_query["queries"])])  # fmt: skip
     hundred = d.get("scale_steps", {}).get(100, {})
     if hundred.get("large") is not None:
-        rows.append(["N = 100: build < 30 s (`build --large`: validate, reason, write N-Quads and the store)",
+        rows.append(["N = 100: build < 30 s (`build --lean`: validate, reason, write N-Quads and the store)",
                      f"{hundred['large']:.1f} s (the full build's engines: {hundred.get('build', 0):.0f} s)",
                      verdict(hundred["large"] < 30)])  # fmt: skip
     mix = d.get("mix_at", {}).get(100)

@@ -24,7 +24,7 @@ def sources() -> Sources:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, sources: Sources) -> BuildResult:
-    return build(tmp_path_factory.mktemp("dist"), sources=load_sources())
+    return build(tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ def two_districts():
 
 
 def test_one_district_is_the_review(review, built):
-    assert set(review.data) == set(built.sources.data)
+    assert set(review.data) == set(built.data)
 
 
 def test_each_district_is_a_renamed_copy(review, two_districts):

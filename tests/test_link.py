@@ -36,7 +36,6 @@ from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKO, XKP
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKS
-from xianan_kg.source.load import load_sources
 
 from .conftest import FIXTURES, run_cli
 from .test_link_keys import unbacked_same_as
@@ -272,7 +271,7 @@ def test_only_http_endpoints(tmp_path):
 def built_with_links(linked: LinkRun, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     links_dir = tmp_path_factory.mktemp("data-links")
     shutil.copy(linked.out, links_dir / "wikidata.ttl")
-    return build(tmp_path_factory.mktemp("dist"), sources=load_sources(), links_dir=links_dir)
+    return build(tmp_path_factory.mktemp("dist"), links_dir=links_dir)
 
 
 @pytest.fixture(scope="module")
@@ -341,7 +340,7 @@ def test_the_build_refuses_a_linkset_it_cannot_vouch_for(tmp_path, sources, kind
     (tmp_path / "links").mkdir()
     _broken_linkset(kind).serialize(tmp_path / "links" / "broken.ttl", format="turtle")
     with pytest.raises(InputError) as exc:
-        load_linksets(tmp_path / "links", sources.data)
+        load_linksets(tmp_path / "links", described={str(s) for s in sources.data.subjects(RDF.type)})
     assert str(exc.value) == f"{tmp_path / 'links' / 'broken.ttl'}: {message}"
 
 

@@ -1,38 +1,66 @@
-"""The build: load → validate → reason → write release artifacts to dist/.
+"""The one build, for data of any size: parse → validate → reason → write the release that later layers only read.
 
-Reasoning happens here and only here; the server opens the artifacts as they are.
+Oxigraph end to end. The data files are parsed into it (literals canonical, quotes anchored: build.parse);
+validation runs in a forked child on the store as parsed (SHACL core compiled to SPARQL, the shapes' SPARQL
+constraints: xianan_kg.validate), while the main process closes the store under the OWL 2 RL rules in semi-naive
+rounds (xianan_kg.reason) and writes the named graphs as N-Quads. rdflib comes in only for the files that need it
+— Turtle, N-Triples, JSON-LD and TriG of the graphs, and pyLODE's documentation of the ontology — made in another
+forked child; `lean` leaves them out for data far larger than the review. `reference` runs pyshacl and owlrl,
+the engines the project card names, instead of ours: the same release, byte for byte (tests/test_build.py).
+
+Every file is written into a fresh directory beside dist/, which then takes dist/'s place: a release never
+mixes files of two builds, and a failed build leaves the last release as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from xianan_kg.build.docs import documentation_files
 from xianan_kg.build.parallel import Background
+from xianan_kg.build.parse import Literals, Parsed, parse_data
 from xianan_kg.build.storedir import write_oxigraph_store
 from xianan_kg.link.linkset import load_linksets
 from xianan_kg.rdf import paths
+from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.literals import canonicalise_graph
 from xianan_kg.rdf.namespaces import bind_prefixes
-from xianan_kg.rdf.release import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKS, GRAPH_ONTOLOGY
-from xianan_kg.rdf.serialize import FORMATS, canonical, serialize_dataset, union, write_canonical
-from xianan_kg.reason.keep import Inference
+from xianan_kg.rdf.release import (
+    ARTIFACT_STEM,
+    GRAPH_DATA,
+    GRAPH_INFERRED,
+    GRAPH_LINKS,
+    GRAPH_ONTOLOGY,
+    MANIFEST,
+    NQUADS,
+)
+from xianan_kg.rdf.serialize import FORMATS, canonical, in_graph, serialize_dataset, union, write_canonical
+from xianan_kg.rdf.terms import TYPED, to_ox_term
+from xianan_kg.reason.keep import InconsistencyError, Inference, keeps, kind
 from xianan_kg.reason.reference import reason
-from xianan_kg.reason.rules import reason_with_rules
-from xianan_kg.source.load import Sources, load_sources
+from xianan_kg.reason.rules import close
+from xianan_kg.source.load import load_ontology, load_sources
 from xianan_kg.source.text import SourceText
+from xianan_kg.validate.constraints import constraint_solutions, sparql_constraints
 from xianan_kg.validate.report import ValidationReport
-from xianan_kg.validate.validator import validate
+from xianan_kg.validate.shacl import sparql_core_violations
+from xianan_kg.validate.validator import load_shapes, validate
 
-T = TypeVar("T")
+FILE_FORMATS = ("turtle", "nt", "jsonld")  # each graph as a file of its own; the named graphs as TriG, N-Quads
 
 
 class BuildError(Exception):
@@ -45,51 +73,232 @@ class BuildError(Exception):
 
 @dataclass
 class BuildResult:
-    sources: Sources
-    asserted: Graph
-    inference: Inference
+    source: SourceText
+    graphs: dict[str, int]  # triples per named graph
+    inference: Inference  # the kept entailments (an rdflib graph unless the build was lean) and their kinds
+    ontology: Graph
+    data: Graph | None  # None when lean
     files: dict[str, Path]
     timings: dict[str, float]
 
+    @property
+    def asserted(self) -> Graph:
+        if self.data is None:
+            raise ValueError("a lean build keeps no rdflib graph of the data")
+        return bind_prefixes(union(self.ontology, self.data))
 
-def asserted_graph(sources: Sources) -> Graph:
-    return sources.combined()
+
+class Clock:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self._last
+        self._last = now
 
 
-FILE_FORMATS = ("turtle", "nt", "jsonld")  # each graph as a file of its own; the named graphs as TriG, N-Quads
+def build(
+    dist: Path = paths.DIST_DIR,
+    data_files: list[Path] | None = None,
+    *,
+    links_dir: Path = paths.LINKS_DIR,
+    source_file: Path = paths.SOURCE_FILE,
+    reference: bool = False,
+    lean: bool = False,
+) -> BuildResult:
+    """Validate, reason and write the release into `dist`; BuildError (nothing written) when the data does not
+    conform, InconsistencyError when the ontology and data contradict each other."""
+    clock = Clock()
+    files = paths.data_files() if data_files is None else list(data_files)
+    if not source_file.is_file():
+        raise InputError(f"{source_file}: source text not found")
+    source = SourceText.load(source_file)
+
+    # --- parse: the ontology through rdflib (small; pyLODE reads it), the data straight into Oxigraph ---
+    ontology = load_ontology()
+    canonicalise_graph(ontology)
+    ontology = canonical(ontology)  # blank-node labels fixed once, for every file written from it
+    literals = Literals()
+    ontology_triples = [ox.Triple(*map(to_ox_term, t)) for t in ontology]
+    for t in ontology_triples:
+        if isinstance(t.object, ox.Literal):
+            literals.canonical(t.object)
+    parsed = parse_data(files, source, literals)
+    described = {t.subject.value for t in parsed.triples if t.predicate.value == str(RDF.type)}
+    links = load_linksets(links_dir, described=described)
+    text = {GRAPH_ONTOLOGY: _ntriples(ontology_triples), GRAPH_DATA: _ntriples(parsed.triples)}
+    data = None if lean else _rdflib_graph(text[GRAPH_DATA])
+    clock.lap("parse")
+
+    # --- files that need no reasoning, made beside everything else ---
+    beside = None if data is None else Background(partial(reasoning_free_files, ontology, data))
+    try:
+        # --- validate and reason ---
+        if reference:
+            inferred = _reference_check_and_reason(files, source_file, ontology, clock)
+        else:
+            inferred = _check_and_reason(text, parsed, literals, files, source_file, clock)
+        named = dict(text)
+        named[GRAPH_INFERRED] = _ntriples(inferred)
+        if links:
+            named[GRAPH_LINKS] = _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(links)])
+        lines, graphs = nquads_lines(named)
+        clock.lap("N-Quads")
+
+        # --- write ---
+        names = bind_prefixes(Graph())
+        counts = Counter(kind(URIRef(t.predicate.value), names) for t in inferred)
+        out = {NQUADS: ("\n".join(lines) + "\n").encode("utf-8")}
+        inferred_graph = bind_prefixes(Graph())
+        if data is not None and beside is not None:
+            inferred_graph = _rdflib_graph(named[GRAPH_INFERRED])
+            out.update(_graph_files(ontology, data, inferred_graph, links))
+            out.update(beside.result())
+        clock.lap("rdflib files")
+        out[MANIFEST] = manifest_bytes(source, graphs, counts, out, **({"lean": True} if lean else {}))
+        written = publish(dist, out)
+        clock.lap("write")
+    finally:
+        if beside is not None:
+            beside.cancel()
+    inference = Inference(inferred_graph, counts)
+    return BuildResult(source, graphs, inference, ontology, data, written, clock.timings)
 
 
-def reasoning_free_files(sources: Sources) -> dict[str, bytes]:
-    """The files that need no reasoning — the asserted graph in each format and the ontology's documentation —
-    which the build makes in a forked process beside validation and reasoning."""
-    asserted = union(canonical(sources.ontology), canonical(sources.data))
+# --- validate and reason ---
+
+
+def _check_and_reason(
+    text: dict[str, bytes], parsed: Parsed, literals: Literals, files: list[Path], source_file: Path, clock: Clock
+) -> list[ox.Triple]:
+    """Validation in a forked child on the store as parsed; the rules in this process meanwhile. Reasoning
+    data that does not conform is wasted but harmless: nothing is written before both are done."""
+    store = ox.Store()  # what the rules and the compiled SHACL read: typed literals as written (`_typed_text`)
+    store.bulk_load(_typed_text(b"".join(text.values())), format=ox.RdfFormat.N_TRIPLES)
+    checked = Background(partial(_conforms, store, text, parsed))
+    try:
+        before = set(_lines(store))
+        try:
+            close(store)
+        except InconsistencyError:
+            if checked.result():  # a violation explains more than a contradiction does
+                raise
+            raise BuildError(_report(files, source_file)) from None
+        inferred = list(_entailments(store, before, literals))
+        clock.lap("reason")
+        if not checked.result():  # the report, read by the validator from rdflib's graphs: only on failure
+            raise BuildError(_report(files, source_file))
+        clock.lap("validate (beyond reasoning)")
+    finally:
+        checked.cancel()
+    return inferred
+
+
+def _conforms(store: ox.Store, text: dict[str, bytes], parsed: Parsed) -> bool:
+    """Whether the data conforms: quotes placed, no blank node, SHACL core, the shapes' SPARQL constraints."""
+    if parsed.quote_problems or parsed.blank:
+        return False
+    shapes = load_shapes()
+    if sparql_core_violations(store, shapes, bind_prefixes(Graph())):
+        return False
+    values = ox.Store()  # literals by value: the shapes' SPARQL constraints do arithmetic
+    values.bulk_load(b"".join(text.values()), format=ox.RdfFormat.N_TRIPLES)
+    return not any(any(True for _ in rows) for _, _, rows in constraint_solutions(values, sparql_constraints(shapes)))
+
+
+def _report(files: list[Path], source_file: Path) -> ValidationReport:
+    report = validate(load_sources(data_files=files, source_file=source_file))
+    if report.conforms:  # the two readings of the data disagree: say so rather than pass or guess
+        raise RuntimeError("the build found a violation that the validator does not report; please file it")
+    return report
+
+
+def _reference_check_and_reason(files: list[Path], source_file: Path, ontology: Graph, clock: Clock) -> list[ox.Triple]:
+    """pyshacl and owlrl on rdflib's reading of the same files."""
+    sources = load_sources(data_files=files, source_file=source_file)
+    for graph in (sources.ontology, sources.data):
+        canonicalise_graph(graph)
+    report = validate(sources, reference=True)
+    clock.lap("validate")
+    if not report.conforms:
+        raise BuildError(report)
+    inference = reason(union(ontology, sources.data))
+    clock.lap("reason")
+    return [ox.Triple(*map(to_ox_term, t)) for t in inference.graph]
+
+
+# The datatype of a typed literal ending an N-Triples line (its object): a literal's text holds no newline.
+_DATATYPE = re.compile(rb'"\^\^<(?=[^>\n]*> \.$)', flags=re.M)
+
+
+def _typed_text(ntriples: bytes) -> bytes:
+    """The N-Triples with each typed literal as the rules' store holds it (`rdf.terms.typed_literal`)."""
+    return _DATATYPE.sub(b'"^^<' + TYPED.encode(), ntriples)
+
+
+def _lines(store: ox.Store) -> list[bytes]:
+    """The default graph as N-Triples lines, as the store writes its terms (lower-case language tags…)."""
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
+
+
+def _entailments(store: ox.Store, before: set[bytes], literals: Literals) -> Iterator[ox.Triple]:
+    """What the rules added (the lines of the default graph not there `before`) that the release keeps
+    (xianan_kg.reason.keep.keeps decides), literals as written."""
+    new = b"\n".join(line for line in _lines(store) if line not in before)
+    for t in ox.parse(new, format=ox.RdfFormat.N_TRIPLES):
+        s, p, o = t.subject, t.predicate, t.object
+        kind_of_object = "iri" if isinstance(o, ox.NamedNode) else "blank" if isinstance(o, ox.BlankNode) else "literal"
+        if keeps(s.value, p.value, o.value, subject_is_iri=isinstance(s, ox.NamedNode), object_kind=kind_of_object):
+            yield ox.Triple(s, p, literals.written.get(o, o) if kind_of_object == "literal" else o)
+
+
+# --- write ---
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _rdflib_graph(ntriples: bytes) -> Graph:
+    graph = bind_prefixes(Graph())
+    graph.parse(data=ntriples.decode("utf-8"), format="nt")
+    return graph
+
+
+def nquads_lines(graphs: dict[str, bytes]) -> tuple[list[str], dict[str, int]]:
+    """The N-Quads lines of named graphs given as N-Triples, each line once, sorted; triples per graph."""
+    lines: list[str] = []
+    sizes = {}
+    for name, ntriples in graphs.items():
+        unique = set(in_graph(ntriples.decode("utf-8"), name))
+        sizes[name] = len(unique)
+        lines += unique
+    lines.sort()
+    return lines, sizes
+
+
+def reasoning_free_files(ontology: Graph, data: Graph) -> dict[str, bytes]:
+    """The asserted graph in each format and the ontology's documentation: they need no entailment."""
+    asserted = union(ontology, canonical(data))
     out = {f"{ARTIFACT_STEM}{FORMATS[fmt][1]}": write_canonical(asserted, fmt) for fmt in FILE_FORMATS}
-    out.update(documentation_files(sources.ontology))  # ontology.html, ontology.zh.html, ontology.css
+    out.update(documentation_files(ontology))  # ontology.html, ontology.zh.html, ontology.css
     return out
 
 
-def artifact_bytes(
-    sources: Sources,
-    inference: Inference,
-    links: Graph | None = None,
-    made_beside: Callable[[], dict[str, bytes]] | None = None,
-) -> dict[str, bytes]:
-    """Every release file by name; pure function of the graphs, hence deterministic.
-
-    `made_beside` gives `reasoning_free_files(sources)` when the caller is making them in parallel: asked for
-    last, once the files that need the entailments are made."""
-    named = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data, GRAPH_INFERRED: inference.graph}
+def _graph_files(ontology: Graph, data: Graph, inferred: Graph, links: Graph) -> dict[str, bytes]:
+    """The entailments in each format and the named graphs as TriG (the ontology is canonical already: labelling
+    it again would give its blank nodes other labels than the N-Quads')."""
+    named = {GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred}
     if links:
         named[GRAPH_LINKS] = links
-    canon = {name: canonical(graph) for name, graph in named.items()}  # once: blank-node labelling is the cost
-    out: dict[str, bytes] = {}
-    for fmt in FILE_FORMATS:
-        out[f"{ARTIFACT_STEM}-inferred{FORMATS[fmt][1]}"] = write_canonical(canon[GRAPH_INFERRED], fmt)
-    for fmt in ("trig", "nquads"):
-        out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(canon, fmt, already_canonical=True)
-    out.update(reasoning_free_files(sources) if made_beside is None else made_beside())
-    graphs = {name: len(graph) for name, graph in named.items()}
-    out["manifest.json"] = manifest_bytes(sources.source, graphs, inference.counts, out)
+    canon = {name: graph if name == GRAPH_ONTOLOGY else canonical(graph) for name, graph in named.items()}
+    out = {
+        f"{ARTIFACT_STEM}-inferred{FORMATS[fmt][1]}": write_canonical(canon[GRAPH_INFERRED], fmt)
+        for fmt in FILE_FORMATS
+    }
+    out[f"{ARTIFACT_STEM}{FORMATS['trig'][1]}"] = serialize_dataset(canon, "trig", already_canonical=True)
     return out
 
 
@@ -98,7 +307,7 @@ def manifest_bytes(
     graphs: dict[str, int],
     inferred_by_kind: Mapping[str, int],
     files: dict[str, bytes],
-    **more: str,
+    **more: object,
 ) -> bytes:
     """manifest.json: the source's digest, triples per graph, entailments by kind, each file's sha256."""
     manifest = {
@@ -111,62 +320,26 @@ def manifest_bytes(
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def build(
-    dist_dir: Path = paths.DIST_DIR,
-    sources: Sources | None = None,
-    links_dir: Path = paths.LINKS_DIR,
-    reference: bool = False,
-) -> BuildResult:
-    """Validate, reason, write. `reference` runs owlrl and pyshacl, the engines the card names, instead of the
-    SPARQL rules and SHACL compiled to SPARQL on Oxigraph: the same release, byte for byte (tests/test_build.py), 5x slower."""
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    sources = load_sources() if sources is None else sources
-    links = load_linksets(links_dir, sources.data)
-    for graph in (sources.ontology, sources.data):  # linksets are written by `xianan-kg link` as they are
-        canonicalise_graph(graph)  # one lexical form per value, whatever the authors typed (xianan_kg.rdf.literals)
-    timings["load"] = time.perf_counter() - t0
-    loaded = sources
-    beside = Background(lambda: _timed(lambda: reasoning_free_files(loaded)))  # on the other core
+def publish(dist: Path, files: dict[str, bytes]) -> dict[str, Path]:
+    """Write the release into a fresh directory beside `dist`, with its store directory, and put it in dist's
+    place; the old release goes only once the new one is whole."""
+    dist = dist.absolute()
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    fresh = dist.with_name(f".{dist.name}.new-{os.getpid()}")
+    old = dist.with_name(f".{dist.name}.old-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir()
     try:
-        asserted, inference = _check_and_reason(sources, timings, reference)
-        t0 = time.perf_counter()
-
-        def made_beside() -> dict[str, bytes]:
-            files, timings["beside"] = beside.result()
-            return files
-
-        files = write_files(dist_dir, artifact_bytes(sources, inference, links, made_beside))
-        write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed
-        timings["write"] = time.perf_counter() - t0
-    finally:
-        beside.cancel()
-    return BuildResult(sources, bind_prefixes(asserted), inference, files, timings)
-
-
-def _timed(step: Callable[[], T]) -> tuple[T, float]:
-    t0 = time.perf_counter()
-    return step(), time.perf_counter() - t0
-
-
-def _check_and_reason(sources: Sources, timings: dict[str, float], reference: bool) -> tuple[Graph, Inference]:
-    report, timings["validate"] = _timed(lambda: validate(sources, reference=reference))
-    if not report.conforms:
-        raise BuildError(report)
-    asserted = asserted_graph(sources)
-    reasoner = reason if reference else reason_with_rules
-    inference, timings["reason"] = _timed(lambda: reasoner(asserted))
-    return asserted, inference
-
-
-def write_files(dist_dir: Path, artifacts: dict[str, bytes]) -> dict[str, Path]:
-    """Each file written beside its place and renamed into it."""
-    dist_dir.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for name, data in artifacts.items():
-        target = dist_dir / name
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)  # atomic: a reader never sees half a file
-        files[name] = target
-    return files
+        for name, content in files.items():
+            (fresh / name).write_bytes(content)
+        store_dir = write_oxigraph_store(fresh)  # ready for `serve --store oxigraph:disk`: opened, never parsed
+        if dist.exists():
+            dist.rename(old)
+        fresh.rename(dist)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    written = {name: dist / name for name in files}
+    written[store_dir.name] = dist / store_dir.name
+    return written

@@ -3,66 +3,43 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
+from rdflib import Dataset, URIRef
+
 from xianan_kg import __version__
-from xianan_kg.build.large import build_large
 from xianan_kg.build.pipeline import BuildError, build
+from xianan_kg.cli import link as link_command
+from xianan_kg.cli import query as query_command
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import UserError
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
-from xianan_kg.rdf.serialize import FORMATS, QUAD_FORMATS, serialize_dataset, serialize_graph
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, NQUADS
+from xianan_kg.rdf.serialize import FORMATS, QUAD_FORMATS, serialize_dataset, serialize_graph, union
 from xianan_kg.reason.keep import InconsistencyError
-from xianan_kg.reason.rules import reason_with_rules
+from xianan_kg.server import command as serve_command
 from xianan_kg.source.load import load_sources
+from xianan_kg.store import push as push_command
 from xianan_kg.validate.validator import load_shapes, validate
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
 # Further subcommands live in their own modules, each with `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "xianan_kg.server.command",
-    "xianan_kg.cli.query",
-    "xianan_kg.cli.link",
-    "xianan_kg.store.push",
-)
+COMMAND_MODULES = (serve_command, query_command, link_command, push_command)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.data] or None
-    if args.large:
-        if args.reference:
-            raise UserError("--large runs the fast engines only; the reference engines need `build --reference`")
-        return _build_large(Path(args.dist), files)
-    result = build(
-        Path(args.dist), sources=None if files is None else load_sources(data_files=files), reference=args.reference
-    )
-    s = result.sources
-    print(f"source   {s.source.path.name} sha256 {s.source.sha256[:12]}…")
-    print(f"loaded   ontology {len(s.ontology)} triples, data {len(s.data)} triples ({result.timings['load']:.2f} s)")
+    result = build(Path(args.dist), files, reference=args.reference, lean=args.lean)
     validator, reasoner = ("pyshacl", "owlrl") if args.reference else ("SHACL compiled to SPARQL", "SPARQL rules")
-    print(f"valid    SHACL conforms, {validator} ({result.timings['validate']:.2f} s)")
-    print(f"reasoned OWL 2 RL, {reasoner} ({result.timings['reason']:.2f} s), {result.inference.summary()}")
-    print(
-        f"beside   documentation (pyLODE) and the asserted graph's files, in a forked process "
-        f"beside the steps above ({result.timings['beside']:.2f} s)"
-    )
-    print(f"wrote    {len(result.files)} files to {args.dist} ({result.timings['write']:.2f} s):")
-    for name in sorted(result.files):
-        print(f"  {name}")
-    return EXIT_OK
-
-
-def _build_large(dist: Path, files: list[Path] | None) -> int:
-    result = build_large(dist, files)
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result.timings.items())
-    print(f"built    {sum(result.graphs.values())} quads: {result.graphs}")
-    print("valid    SHACL conforms (SHACL core as SPARQL on Oxigraph, the SPARQL constraints beside)")
-    print(f"reasoned OWL 2 RL, SPARQL rules, {sum(result.inferred_by_kind.values())} kept entailments")
+    print(f"source   {result.source.path.name} sha256 {result.source.sha256[:12]}…")
+    sizes = ", ".join(f"{name.rsplit('/', 1)[-1]} {n}" for name, n in result.graphs.items())
+    print(f"graphs   {sizes} triples")
+    print(f"valid    SHACL conforms ({validator})")
+    print(f"reasoned OWL 2 RL ({reasoner}), {result.inference.summary()}")
     print(f"timings  {steps}")
-    print(f"wrote    {len(result.files)} artifacts to {dist}:")
+    print(f"wrote    {len(result.files)} files to {args.dist}:")
     for name in sorted(result.files):
         print(f"  {name}")
     return EXIT_OK
@@ -77,22 +54,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    sources = load_sources()
-    report = validate(sources)
-    if not report.conforms:
-        print(report.text(), file=sys.stderr)
-        print("error: the data does not conform; fix it before exporting", file=sys.stderr)
-        return EXIT_INVALID
-    graphs = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data}
-    if args.inferred:
-        graphs[GRAPH_INFERRED] = reason_with_rules(sources.combined()).graph
+    """The built release in another format: read from dist/'s N-Quads, never validated or reasoned again."""
+    nquads = Path(args.dist) / NQUADS
+    if not nquads.is_file():
+        raise UserError(f"{nquads}: not built yet; run `xianan-kg build`")
+    dataset = Dataset()
+    dataset.parse(nquads, format="nquads")
+    wanted = [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if args.inferred else [])]
+    graphs = {name: dataset.graph(URIRef(name)) for name in wanted}
     if args.format in QUAD_FORMATS:
         data = serialize_dataset(graphs, args.format)
     else:
-        merged = sources.combined()
-        for triple in graphs.get(GRAPH_INFERRED, ()):
-            merged.add(triple)
-        data = serialize_graph(merged, args.format)
+        data = serialize_graph(union(*graphs.values()), args.format)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -119,10 +92,10 @@ def parser() -> argparse.ArgumentParser:
         "instead of SHACL compiled to SPARQL and the OWL 2 RL rules in ontology/rules/ run on Oxigraph",
     )
     b.add_argument(
-        "--large",
+        "--lean",
         action="store_true",
-        help="for data far larger than the review: parse, validate and reason in Oxigraph, write only what "
-        "serve needs (N-Quads, manifest, store directory); the same N-Quads as a full build",
+        help="write only what serve needs (N-Quads, store directory, manifest): no Turtle, JSON-LD, TriG or "
+        "ontology documentation, for data far larger than the review",
     )
     b.add_argument(
         "--data",
@@ -145,14 +118,15 @@ def parser() -> argparse.ArgumentParser:
     )
     v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("export", help="write the whole graph (ontology + data) in an RDF format")
+    e = sub.add_parser("export", help="write the built graph (ontology + data) in another RDF format")
     e.add_argument("--format", "-f", choices=sorted(FORMATS), default="turtle", help="RDF format (default: turtle)")
     e.add_argument("--inferred", action="store_true", help="include the OWL 2 RL entailments")
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
+    e.add_argument("--dist", default=str(paths.DIST_DIR), help="the built release (default: %(default)s)")
     e.set_defaults(func=cmd_export)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return p
 
 

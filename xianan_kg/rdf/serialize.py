@@ -101,12 +101,20 @@ def serialize_dataset(graphs: dict[str, Graph], fmt: str, *, already_canonical: 
             for name, graph in canon.items()
             for line in in_graph(write_canonical(graph, "nt").decode("utf-8"), name)
         )
+    # rdflib writes a dataset's graphs in the order of a set of graph objects (it differs from run to run): each
+    # graph is written on its own, in IRI order, under the prefixes all of them use.
     plugin, _, _ = FORMATS[fmt]
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
+    prefixes: set[str] = set()
+    bodies = []
     for name in sorted(canon):
+        ds = Dataset()
+        for prefix, ns in PREFIXES.items():
+            ds.bind(prefix, ns, override=True, replace=True)
         target = ds.graph(URIRef(name))
         for triple in canon[name]:
             target.add(triple)
-    return ds.serialize(format=plugin, encoding="utf-8")
+        text = ds.serialize(format=plugin)
+        lines = text.splitlines(keepends=True)
+        prefixes.update(line for line in lines if line.startswith("@prefix "))
+        bodies.append("".join(line for line in lines if not line.startswith("@prefix ")).strip("\n") + "\n")
+    return ("".join(sorted(prefixes)) + "\n" + "\n".join(bodies)).encode("utf-8")
