@@ -1,0 +1,133 @@
+"""The fast SHACL engine passes the W3C SHACL Core test suite, and our shapes are valid SHACL.
+
+One case per suite test (tests/w3c_shacl.py compares sh:conforms and the (focus node, path, value, source
+shape, constraint component) set of the results). Tests the engine cannot pass yet are listed below with the
+reason, as strict xfails: a test that starts passing fails here until it is taken off the list.
+"""
+
+from __future__ import annotations
+
+import pyshacl
+import pytest
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from tests.w3c_shacl import (
+    SUITE,
+    compare,
+    engine_results,
+    expected_report,
+    literals_as_written,
+    result_keys,
+    run,
+    suite_tests,
+)
+from xianan_kg import paths
+from xianan_kg.namespaces import XKSH
+from xianan_kg.validate import load_shapes
+from xianan_kg.validate_fast import Unsupported
+
+# Suite tests the engine raises Unsupported on, and ones it answers wrongly: none at present.
+UNSUPPORTED: dict[str, str] = {}
+FAILING: dict[str, str] = {}
+
+TESTS = suite_tests()
+SHACL_SHACL = SUITE / "core/complex/shacl-shacl-data-shapes.ttl"
+
+
+def _case(test):
+    reason = UNSUPPORTED.get(test.name) or FAILING.get(test.name)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(test, id=test.name, marks=marks)
+
+
+@pytest.mark.parametrize("test", [_case(t) for t in TESTS])
+def test_w3c_core(test):
+    outcome = run(test)
+    assert outcome.status == "passed", outcome.detail
+
+
+def test_suite_is_the_core_suite_whole():
+    """98 tests in 7 folders: the copy reached through its manifests, none lost to a parse or an include."""
+    assert len(TESTS) == 98
+    assert len({t.name for t in TESTS}) == 98
+    assert {t.name.split("/")[1] for t in TESTS} == {
+        "complex",
+        "misc",
+        "node",
+        "path",
+        "property",
+        "targets",
+        "validation-reports",
+    }
+    assert set(UNSUPPORTED) | set(FAILING) <= {t.name for t in TESTS}
+
+
+def _by_name(name):
+    (test,) = [t for t in TESTS if t.name == name]
+    return test
+
+
+def test_comparer_sees_a_wrong_report():
+    """The comparison fails on a missing, an extra or a differently sourced result and on sh:conforms."""
+    test = _by_name("core/node/node-001")
+    with literals_as_written():
+        graph = Graph().parse(test.file, format="turtle", publicID=test.file.as_uri())
+        conforms, expected = expected_report(test, graph)
+        keys = result_keys(test, engine_results(graph, graph), graph)
+    invalid = URIRef("http://datashapes.org/sh/tests/core/node/node-001.test#InvalidInstance")
+    shape = URIRef("http://datashapes.org/sh/tests/core/node/node-001.test#TestClass")
+    assert keys == expected == {(invalid, None, invalid, shape, SH.NodeConstraintComponent)}
+    assert compare(conforms, expected, False, keys).status == "passed"
+    assert compare(conforms, expected, False, set()).status == "failed"
+    assert (
+        compare(conforms, expected, False, keys | {(shape, None, shape, shape, SH.NodeConstraintComponent)}).status
+        == "failed"
+    )
+    assert (
+        compare(conforms, expected, False, {(invalid, None, invalid, shape, SH.NotConstraintComponent)}).status
+        == "failed"
+    )
+    assert compare(conforms, expected, True, keys).status == "failed"
+
+
+def test_unsupported_is_reported_not_passed():
+    """A shape the compiler does not read makes the outcome "unsupported", never a silent pass."""
+    test = _by_name("core/path/path-inverse-001")
+    with literals_as_written():
+        graph = Graph().parse(test.file, format="turtle", publicID=test.file.as_uri())
+    shape = next(iter(graph.subjects(SH.path, None)))
+    graph.add((shape, SH.target, Literal("not core")))
+    with pytest.raises(Unsupported, match="advanced"):
+        engine_results(graph, graph)
+
+
+# --- SHACL-for-SHACL ---
+
+
+def test_shapes_conform_to_shacl_for_shacl():
+    """pyshacl's meta_shacl: ontology/shapes.ttl is a valid shapes graph (pyshacl's bundled copy, offline)."""
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=load_shapes(), meta_shacl=True, advanced=True)
+    assert conforms, text
+
+
+def test_meta_shacl_rejects_an_invalid_shapes_graph():
+    shapes = load_shapes()
+    shapes.add((XKSH.labels, SH.maxLength, Literal("one")))
+    with pytest.raises(ReportableRuntimeError, match="does not validate against the SHACL Shapes SHACL"):
+        pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True, advanced=True)
+
+
+def test_fast_engine_finds_our_shapes_valid_under_shacl_shacl():
+    """The suite's SHACL-for-SHACL shapes run by the fast engine on ontology/shapes.ttl: no result, as
+    pyshacl finds; and a broken shapes graph gives the result SHACL-for-SHACL defines for it."""
+    with literals_as_written():
+        shacl_shacl = Graph().parse(SHACL_SHACL, format="turtle")
+        shapes = Graph().parse(paths.SHAPES_FILE, format="turtle")
+        assert engine_results(shapes, shacl_shacl) == []
+        shapes.add((XKSH.labels, SH.maxLength, Literal("one")))
+        found = engine_results(shapes, shacl_shacl)
+    assert {(r.focus, r.path, r.value, r.component) for r in found} == {
+        (XKSH.labels, SH.maxLength, Literal("one"), SH.DatatypeConstraintComponent)
+    }
