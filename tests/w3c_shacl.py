@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from xianan_kg.rules import TYPED, Terms
-from xianan_kg.shacl_sparql import sparql_core_results
+from xianan_kg.shacl_sparql import shape_nodes, sparql_core_results
 from xianan_kg.store import from_ox_term, to_ox_term
 from xianan_kg.validate_fast import Unsupported, constraint_solutions, sparql_constraints
 
@@ -193,6 +193,17 @@ class _Path:
     """A path already reduced to its structure."""
 
     structure: object
+
+
+def worded(shapes: Graph) -> Graph:
+    """The shapes with an sh:message on each shape that has none (the build's report needs one)."""
+    out = Graph()
+    for triple in shapes:
+        out.add(triple)
+    for shape in shape_nodes(shapes):
+        if (shape, SH.message, None) not in shapes:
+            out.add((shape, SH.message, Literal("not satisfied")))
+    return out
 
 
 def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -144,6 +144,16 @@ def component(parameter: URIRef) -> URIRef:
     return SH[name[0].upper() + name[1:] + "ConstraintComponent"]
 
 
+def shape_nodes(shapes: Graph) -> set[Node]:
+    """What pyshacl takes for shapes: typed, targeting, with a path, or referred to as a shape."""
+    g = shapes
+    nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
+    nodes |= {s for p in (*_TARGETS, SH.path) for s in g.subjects(p, None)}
+    nodes |= {o for p in (SH.property, SH.qualifiedValueShape, SH.node, SH["not"]) for o in g.objects(None, p)}
+    nodes |= {m for p in (SH["and"], SH["or"], SH.xone) for lst in g.objects(None, p) for m in g.items(lst)}
+    return nodes
+
+
 @dataclass(frozen=True)
 class _Result:
     focus: Term
@@ -190,13 +200,7 @@ class _Validator:
     # --- the shapes graph ---
 
     def _shape_nodes(self) -> set[Node]:
-        """What pyshacl takes for shapes: typed, targeting, with a path, or referred to as a shape."""
-        g = self.shapes
-        nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
-        nodes |= {s for p in (*_TARGETS, SH.path) for s in g.subjects(p, None)}
-        nodes |= {o for p in (SH.property, SH.qualifiedValueShape, SH.node, SH["not"]) for o in g.objects(None, p)}
-        nodes |= {m for p in (SH["and"], SH["or"], SH.xone) for lst in g.objects(None, p) for m in g.items(lst)}
-        return nodes
+        return shape_nodes(self.shapes)
 
     def _check_shape(self, shape: Node) -> None:
         used = {p for p in self.shapes.predicates(shape) if str(p).startswith(str(SH))}
@@ -335,6 +339,13 @@ class _Validator:
         g = self.shapes
         if reporting and self.worded and set(g.predicates(shape)) & (_VALUE_TYPE | _PER_FOCUS | _SHAPE_BASED | _OTHERS):
             self.message(shape)
+        # What validate.shacl_violations reads of pyshacl's report differs for these: it also takes the results
+        # pyshacl nests under sh:detail of a reported sh:node result, and a property shape's property shape
+        # reports a value node once per focus node reaching it (here once).
+        if reporting and self.worded and (shape, SH.node, None) in g:
+            raise Unsupported(f"{shape} has sh:node (pyshacl's sh:detail results)")
+        if reporting and self.worded and (shape, SH.path, None) in g and (shape, SH.property, None) in g:
+            raise Unsupported(f"property shape {shape} has sh:property")
         if not reporting and g.value(shape, SH.severity) not in (None, SH.Violation):
             raise Unsupported(f"{shape}: a severity below Violation inside sh:qualifiedValueShape")
 
