@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pyoxigraph as ox
 import pyshacl
@@ -84,7 +86,7 @@ def _tests(manifest: Path, seen: set[Path]) -> Iterator[SuiteTest]:
 def _file(node: Node | None) -> Path:
     if not isinstance(node, URIRef) or not str(node).startswith("file://"):
         raise ValueError(f"a test names {node!r} where a file of the suite is expected")
-    return Path(str(node)[len("file://") :])
+    return Path(url2pathname(urlparse(str(node)).path))
 
 
 def _parse(path: Path) -> Graph:
