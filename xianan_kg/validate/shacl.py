@@ -19,6 +19,15 @@ property shape. Literals are read as `rules.Terms.literal` stores them (TYPED + 
 written). The sh:sparql constraints are left out as `validate_fast.core_shapes` leaves them out; anything
 else not compiled here raises `validate_fast.Unsupported`. tests/test_shacl_sparql.py proves the lists
 equal pyshacl's on every shape fixture, the review and a review broken in many ways.
+
+Beyond what our shapes use: SHACL paths become SPARQL property paths (value nodes taken DISTINCT, joined to
+the focus nodes inside the query); sh:node, sh:not, sh:and, sh:or, sh:xone and qualified value shapes
+evaluate the shapes they refer to once on all value nodes (conformance is a property of the node alone)
+and judge each (focus, value) pair in Python; sh:in, sh:equals, sh:disjoint, sh:lessThanOrEquals and
+sh:closed are one query each. `sparql_core_results` gives each result's constraint component and value
+without needing an sh:message: it passes the whole W3C SHACL Core test suite (tests/test_shacl_w3c.py,
+docs/shacl-w3c.md). `sparql_core_violations` refuses, besides, what the build's reference reads otherwise
+from pyshacl (a reported sh:node, a property shape's sh:property, sh:uniqueLang other than true).
 """
 
 from __future__ import annotations
@@ -58,9 +67,16 @@ _VALUE_TYPE = {
 }
 _PER_FOCUS = {SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang, SH.lessThan, SH.qualifiedValueShape}
 _PARAMETERS = {SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount}
+# Constraints on the value nodes against other shapes, lists of terms, other properties or the focus's properties.
+_SHAPE_BASED = {SH.node, SH["not"], SH["and"], SH["or"], SH.xone}
+_OTHERS = {SH["in"], SH.equals, SH.disjoint, SH.lessThanOrEquals, SH.closed}
+_MORE_PARAMETERS = {SH.ignoredProperties, SH.qualifiedValueShapesDisjoint, SH.deactivated}
 # Read by pyshacl only to word or find results, or not at all.
 _NOT_CONSTRAINTS = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
-_KNOWN = _VALUE_TYPE | _PER_FOCUS | _PARAMETERS | _NOT_CONSTRAINTS | {SH.property, *_TARGETS}
+_KNOWN = _VALUE_TYPE | _PER_FOCUS | _PARAMETERS | _SHAPE_BASED | _OTHERS | _MORE_PARAMETERS | _NOT_CONSTRAINTS
+_KNOWN |= {SH.property, *_TARGETS}
+_PATH_SUFFIX = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+_MAX_DEPTH = 32  # shapes nested deeper than this are taken for recursive ones, which SHACL leaves undefined
 
 # Lexical forms every XSD reader and rdflib read alike (rdflib: well-typed, a value of the expected Python
 # type): a literal of that datatype matching the pattern passes sh:datatype. Others are decided in Python.
@@ -100,11 +116,59 @@ def sparql_core_violations(store: ox.Store, shapes: Graph, names: Graph) -> list
 
 
 @dataclass(frozen=True)
+class CoreResult:
+    """One validation result as a SHACL report states it, in rdflib terms of the data and shapes graphs:
+    what the W3C test suite compares (tests/w3c_shacl.py), where `Violation` keeps only what a person reads."""
+
+    focus: Node
+    path: Node | None
+    value: Node | None
+    shape: Node
+    component: URIRef
+    severity: URIRef
+
+
+def sparql_core_results(store: ox.Store, shapes: Graph) -> list[CoreResult]:
+    """Every SHACL core result (sh:sparql constraints aside) on the store's default graph, with its constraint
+    component and value; shapes need no sh:message here. Raises Unsupported as `sparql_core_violations` does."""
+    check_supported(shapes)
+    core = core_shapes(shapes)
+    return [
+        CoreResult(
+            focus=_rdflib(r.focus),
+            path=r.path,
+            value=None if r.value is None else _rdflib(r.value),
+            shape=r.shape,
+            component=r.component,
+            severity=URIRef(core.value(r.shape, SH.severity) or SH.Violation),
+        )
+        for r in _Validator(store, core, worded=False).run()
+    ]
+
+
+def component(parameter: URIRef) -> URIRef:
+    """The constraint component a parameter belongs to: sh:minCount -> sh:MinCountConstraintComponent."""
+    name = str(parameter)[len(str(SH)) :]
+    return SH[name[0].upper() + name[1:] + "ConstraintComponent"]
+
+
+def shape_nodes(shapes: Graph) -> set[Node]:
+    """What pyshacl takes for shapes: typed, targeting, with a path, or referred to as a shape."""
+    g = shapes
+    nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
+    nodes |= {s for p in (*_TARGETS, SH.path) for s in g.subjects(p, None)}
+    nodes |= {o for p in (SH.property, SH.qualifiedValueShape, SH.node, SH["not"]) for o in g.objects(None, p)}
+    nodes |= {m for p in (SH["and"], SH["or"], SH.xone) for lst in g.objects(None, p) for m in g.items(lst)}
+    return nodes
+
+
+@dataclass(frozen=True)
 class _Result:
     focus: Term
     value: Term | None
     shape: Node
-    path: URIRef | None
+    path: Node | None
+    component: URIRef
 
 
 @dataclass(frozen=True)
@@ -118,9 +182,11 @@ class _ValueCheck:
 class _Validator:
     """The shapes compiled against one store; focus sets are SPARQL patterns binding ?FOCUS."""
 
-    def __init__(self, store: ox.Store, shapes: Graph) -> None:
+    def __init__(self, store: ox.Store, shapes: Graph, worded: bool = True) -> None:
         self.store = store
         self.shapes = shapes
+        self.worded = worded  # every reported shape must have one sh:message (Violation's text)
+        self.depth = 0
         self.fresh = count()
         self.subclass_cache: dict[str, list[Term] | None] = {}
         self.anywhere: dict[str, list[ox.QuerySolution]] = {}
@@ -142,31 +208,65 @@ class _Validator:
     # --- the shapes graph ---
 
     def _shape_nodes(self) -> set[Node]:
-        """What pyshacl takes for shapes: typed, targeting, with a path, or referred to as a shape."""
-        g = self.shapes
-        nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
-        nodes |= {s for p in (*_TARGETS, SH.path) for s in g.subjects(p, None)}
-        nodes |= {o for p in (SH.property, SH.qualifiedValueShape, SH.node) for o in g.objects(None, p)}
-        return nodes
+        return shape_nodes(self.shapes)
 
     def _check_shape(self, shape: Node) -> None:
         used = {p for p in self.shapes.predicates(shape) if str(p).startswith(str(SH))}
         if used - _KNOWN:
             raise Unsupported(f"{shape} uses {sorted(str(p) for p in used - _KNOWN)}")
         paths = list(self.shapes.objects(shape, SH.path))
-        if len(paths) > 1 or (paths and not isinstance(paths[0], URIRef)):
-            raise Unsupported(f"{shape} has a path that is not one IRI")
+        if len(paths) > 1:
+            raise Unsupported(f"{shape} has several sh:path")
+        if paths:
+            self._path(paths[0])
         for p in used & (_VALUE_TYPE | _PER_FOCUS | _PARAMETERS) - {SH["class"], SH.pattern, SH.hasValue, SH.lessThan}:
             if len(list(self.shapes.objects(shape, p))) > 1:
                 raise Unsupported(f"{shape} has several {p}")
         if not paths and used & (_PER_FOCUS - {SH.hasValue, SH.lessThan}):
             raise Unsupported(f"node shape {shape} has a count or qualified constraint")
-        if paths and SH.property in used:
-            raise Unsupported(f"property shape {shape} has sh:property")
-        if self.shapes.value(shape, SH.uniqueLang) not in (None, Literal(True)):
+        if paths and SH.closed in used:
+            raise Unsupported(f"property shape {shape} has sh:closed")
+        if self.worded and self.shapes.value(shape, SH.uniqueLang) not in (None, Literal(True)):
             raise Unsupported(f"{shape}: sh:uniqueLang other than true")
-        if self.shapes.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
-            raise Unsupported(f"{shape}: sh:qualifiedValueShapesDisjoint")
+
+    def _path(self, node: Node) -> str:
+        """A SHACL property path as a SPARQL property path (value nodes are distinct: callers take DISTINCT)."""
+        g = self.shapes
+        if isinstance(node, URIRef):
+            return _iri(node)
+        if isinstance(node, BNode) and g.value(node, RDF.first) is not None:
+            items = list(g.items(node))
+            if len(items) >= 2:
+                return "(" + "/".join(self._path(item) for item in items) + ")"
+        elif isinstance(node, BNode):
+            pairs = list(g.predicate_objects(node))
+            if len(pairs) == 1:
+                p, o = pairs[0]
+                if p == SH.alternativePath and (o == RDF.nil or g.value(o, RDF.first) is not None):
+                    items = list(g.items(o))
+                    if len(items) >= 2:
+                        return "(" + "|".join(self._path(item) for item in items) + ")"
+                if p == SH.inversePath:
+                    return f"^({self._path(o)})"
+                if p in _PATH_SUFFIX:
+                    return f"({self._path(o)}){_PATH_SUFFIX[p]}"
+        raise Unsupported(f"{node!r} is not a SHACL path this compiler reads")
+
+    def _values(self, path: Node | None, this: str) -> str:
+        """The pattern binding (?this, ?v) to the focus nodes' value nodes: a plain triple for an IRI path (the
+        callers join it to the focus nodes), a distinct sub-select joined to them for any other path."""
+        if path is None:
+            return "BIND(?this AS ?v)"
+        if isinstance(path, URIRef):
+            return f"?this {_iri(path)} ?v ."
+        return f"{{ SELECT DISTINCT ?this ?v WHERE {{ {this} ?this {self._path(path)} ?v }} }}"
+
+    def _value_nodes(self, path: Node | None, focus: str) -> str:
+        """A focus pattern (binding ?FOCUS) of the value nodes of the focus nodes `focus` binds."""
+        if path is None:
+            return focus
+        outer = self._var("q")
+        return f"{{ SELECT DISTINCT ?FOCUS WHERE {{ {focus.replace('?FOCUS', outer)} {outer} {self._path(path)} ?FOCUS }} }}"
 
     def _has_targets(self, shape: Node) -> bool:
         return any(self.shapes.value(shape, p) is not None for p in _TARGETS) or bool(self._implicit_classes(shape))
@@ -216,58 +316,161 @@ class _Validator:
         caller (its node shape) has already looked for the focus nodes without a value sh:minCount or
         sh:hasValue needs."""
         g = self.shapes
+        if _true(g.value(shape, SH.deactivated)):
+            return []
+        self.depth += 1
+        try:
+            if self.depth > _MAX_DEPTH:
+                raise Unsupported(f"shapes nested deeper than {_MAX_DEPTH} at {shape} (recursive shapes?)")
+            return self._evaluate(shape, focus, reporting, missing_found)
+        finally:
+            self.depth -= 1
+
+    def _evaluate(self, shape: Node, focus: str, reporting: bool, missing_found: bool) -> list[_Result]:
+        g = self.shapes
         path = g.value(shape, SH.path)
         self._may_run(shape, reporting)
-        props = sorted(g.objects(shape, SH.property))
+        props = [prop for prop in sorted(g.objects(shape, SH.property)) if not _true(g.value(prop, SH.deactivated))]
         for prop in props:
             self._may_run(prop, reporting)  # before any query runs
         this = focus.replace("?FOCUS", "?this")
-        values = f"?this {_iri(path)} ?v ." if path is not None else "BIND(?this AS ?v)"
+        values = self._values(path, this)
         out = self._value_type(shape, path, this, values)
         out += self._per_focus(shape, path, this, values, focus)
         out += self._missing([] if missing_found else self._needs_value(shape), this)
-        out += self._missing([need for prop in props for need in self._needs_value(prop)], this)
-        for prop in props:
-            out += self.evaluate(prop, focus, reporting, missing_found=True)
+        out += self._in(shape, path, this, values)
+        out += self._shape_based(shape, path, this, values, focus)
+        out += self._pairs(shape, path, this, values)
+        out += self._closed(shape, this)
+        if path is None:
+            out += self._missing([need for prop in props for need in self._needs_value(prop)], this)
+            for prop in props:
+                out += self.evaluate(prop, focus, reporting, missing_found=True)
+        elif props:  # a property shape's property shapes validate its value nodes
+            nested = self._value_nodes(path, focus)
+            for prop in props:
+                out += self.evaluate(prop, nested, reporting)
         return out
 
     def _may_run(self, shape: Node, reporting: bool) -> None:
         """Unsupported unless a reported shape has exactly one message and a nested one reports violations."""
         g = self.shapes
-        if reporting and set(g.predicates(shape)) & (_VALUE_TYPE | _PER_FOCUS):
+        if reporting and self.worded and set(g.predicates(shape)) & (_VALUE_TYPE | _PER_FOCUS | _SHAPE_BASED | _OTHERS):
             self.message(shape)
+        # What validate.shacl_violations reads of pyshacl's report differs for these: it also takes the results
+        # pyshacl nests under sh:detail of a reported sh:node result, and a property shape's property shape
+        # reports a value node once per focus node reaching it (here once).
+        if reporting and self.worded and (shape, SH.node, None) in g:
+            raise Unsupported(f"{shape} has sh:node (pyshacl's sh:detail results)")
+        if reporting and self.worded and (shape, SH.path, None) in g and (shape, SH.property, None) in g:
+            raise Unsupported(f"property shape {shape} has sh:property")
         if not reporting and g.value(shape, SH.severity) not in (None, SH.Violation):
             raise Unsupported(f"{shape}: a severity below Violation inside sh:qualifiedValueShape")
 
-    def _needs_value(self, shape: Node) -> list[tuple[Node, URIRef, Node | None]]:
+    def _needs_value(self, shape: Node) -> list[tuple[Node, Node, Node | None]]:
         """(shape, path, value or None for any) a focus node must have: sh:minCount >= 1 and sh:hasValue."""
         g = self.shapes
         path = g.value(shape, SH.path)
-        if path is None:
+        if path is None or _true(g.value(shape, SH.deactivated)):
             return []
         low = g.value(shape, SH.minCount)
-        needs: list[tuple[Node, URIRef, Node | None]] = (
-            [(shape, path, None)] if low is not None and int(low) >= 1 else []
-        )
+        needs: list[tuple[Node, Node, Node | None]] = [(shape, path, None)] if low is not None and int(low) >= 1 else []
         return needs + [(shape, path, node) for node in sorted(g.objects(shape, SH.hasValue))]
 
-    def _missing(self, needs: list[tuple[Node, URIRef, Node | None]], this: str) -> list[_Result]:
-        """One result per focus node and need it lacks; all of a node shape's needs in one pass over its focus
-        nodes (one lookup each, where a query per need would scan the focus nodes again)."""
-        if not needs:
-            return []
-        table = " ".join(
-            f"({i} {_iri(path)} {'UNDEF' if node is None else _constant(node)})"
-            for i, (_, path, node) in enumerate(needs)
-        )
-        query = (
-            f"SELECT ?this ?i WHERE {{ {this} VALUES (?i ?p ?c) {{ {table} }} FILTER NOT EXISTS {{ ?this ?p ?c }} }}"
-        )
+    def _missing(self, needs: list[tuple[Node, Node, Node | None]], this: str) -> list[_Result]:
+        """One result per focus node and need it lacks; all of a node shape's needs on IRI paths in one pass over
+        its focus nodes (one lookup each, where a query per need would scan the focus nodes again)."""
         out = []
-        for row in self._rows(query):
-            shape, path, _ = needs[int(row["i"].value)]
-            out.append(_Result(row["this"], None, shape, path))
+        plain = [need for need in needs if isinstance(need[1], URIRef)]
+        if plain:
+            table = " ".join(
+                f"({i} {_iri(path)} {'UNDEF' if node is None else _constant(node)})"
+                for i, (_, path, node) in enumerate(plain)
+            )
+            query = f"SELECT ?this ?i WHERE {{ {this} VALUES (?i ?p ?c) {{ {table} }} FILTER NOT EXISTS {{ ?this ?p ?c }} }}"
+            for row in self._rows(query):
+                shape, path, node = plain[int(row["i"].value)]
+                out.append(_Result(row["this"], None, shape, path, _missing_component(node)))
+        for shape, path, node in needs:
+            if not isinstance(path, URIRef):
+                wanted = self._var("any") if node is None else _constant(node)
+                query = f"SELECT ?this WHERE {{ {this} FILTER NOT EXISTS {{ ?this {self._path(path)} {wanted} }} }}"
+                out += [_Result(row["this"], None, shape, path, _missing_component(node)) for row in self._rows(query)]
         return out
+
+    def _in(self, shape: Node, path: Node | None, this: str, values: str) -> list[_Result]:
+        """sh:in: each value node that is none of the list's terms (term equality, as sameTerm tests it)."""
+        out = []
+        for members in sorted(self.shapes.objects(shape, SH["in"])):
+            listed = " || ".join(f"sameTerm(?v, {_constant(m)})" for m in self.shapes.items(members)) or "false"
+            rows = self._rows(f"SELECT ?this ?v WHERE {{ {this} {values} FILTER(!({listed})) }}")
+            out += [_Result(row["this"], row["v"], shape, path, SH.InConstraintComponent) for row in rows]
+        return out
+
+    def _shape_based(self, shape: Node, path: Node | None, this: str, values: str, focus: str) -> list[_Result]:
+        """sh:node, sh:not, sh:and, sh:or, sh:xone: each referred shape is evaluated once on all the value nodes
+        (conformance is a property of the node alone), then each (focus, value) pair is judged in Python."""
+        g = self.shapes
+        rules: list[tuple[URIRef, list[Node], Callable[[list[bool]], bool]]] = []
+        for other in sorted(g.objects(shape, SH.node)):
+            rules.append((SH.NodeConstraintComponent, [other], lambda fails: fails[0]))
+        for other in sorted(g.objects(shape, SH["not"])):
+            rules.append((SH.NotConstraintComponent, [other], lambda fails: not fails[0]))
+        for parameter, rule in ((SH["and"], any), (SH["or"], all), (SH.xone, _not_exactly_one)):
+            for members in sorted(g.objects(shape, parameter)):
+                rules.append((component(parameter), list(g.items(members)), rule))
+        if not rules:
+            return []
+        nested = self._value_nodes(path, focus)
+        failing = {other: self._failing(other, nested) for _, others, _ in rules for other in others}
+        out = []
+        for row in self._rows(f"SELECT ?this ?v WHERE {{ {this} {values} }}"):
+            value = row["v"]
+            for kind, others, rule in rules:
+                if rule([value in failing[other] for other in others]):
+                    out.append(_Result(row["this"], value, shape, path, kind))
+        return out
+
+    def _failing(self, shape: Node, focus: str) -> set[Term]:
+        """The nodes `focus` binds that do not conform to `shape`."""
+        return {r.focus for r in self.evaluate(shape, focus, reporting=False)}
+
+    def _pairs(self, shape: Node, path: Node | None, this: str, values: str) -> list[_Result]:
+        """sh:equals and sh:disjoint: the value nodes against the focus node's values of another property."""
+        g = self.shapes
+        queries: list[tuple[URIRef, str]] = []
+        for other in sorted(g.objects(shape, SH.equals)):
+            p = _iri(other)
+            if path is None:
+                queries.append(
+                    (SH.EqualsConstraintComponent, f"{this} FILTER NOT EXISTS {{ ?this {p} ?this }} BIND(?this AS ?v)")
+                )
+                queries.append((SH.EqualsConstraintComponent, f"{this} ?this {p} ?v FILTER(!sameTerm(?v, ?this))"))
+            else:
+                queries.append((SH.EqualsConstraintComponent, f"{this} {values} FILTER NOT EXISTS {{ ?this {p} ?v }}"))
+                queries.append((SH.EqualsConstraintComponent, f"{{ {this} ?this {p} ?v }} MINUS {{ {values} }}"))
+        for other in sorted(g.objects(shape, SH.disjoint)):
+            p = _iri(other)
+            queries.append((SH.DisjointConstraintComponent, f"{this} {values} ?this {p} ?v"))
+        out = []
+        for kind, where in queries:
+            rows = self._rows(f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}")
+            out += [_Result(row["this"], row["v"], shape, path, kind) for row in rows]
+        return out
+
+    def _closed(self, shape: Node, this: str) -> list[_Result]:
+        """sh:closed: each triple of a focus node whose predicate is no property shape's IRI path nor ignored."""
+        g = self.shapes
+        if not _true(g.value(shape, SH.closed)):
+            return []
+        allowed = {g.value(prop, SH.path) for prop in g.objects(shape, SH.property)}
+        allowed |= {p for members in g.objects(shape, SH.ignoredProperties) for p in g.items(members)}
+        listed = ", ".join(sorted(_iri(p) for p in allowed if isinstance(p, URIRef)))
+        test = f"FILTER(?p NOT IN ({listed}))" if listed else ""
+        rows = self._rows(f"SELECT ?this ?p ?v WHERE {{ {this} ?this ?p ?v {test} }}")
+        return [
+            _Result(row["this"], row["v"], shape, URIRef(row["p"].value), SH.ClosedConstraintComponent) for row in rows
+        ]
 
     def _rows(self, query: str) -> list[ox.QuerySolution]:
         return list(self.store.query(query))
@@ -291,7 +494,7 @@ class _Validator:
         assert names is not None
         return self._rows(f"SELECT {names.group(1)}WHERE {{ {{ {anywhere} }} {this} }}")
 
-    def _value_type(self, shape: Node, path: URIRef | None, this: str, values: str) -> list[_Result]:
+    def _value_type(self, shape: Node, path: Node | None, this: str, values: str) -> list[_Result]:
         out = []
         for cls in sorted(self.shapes.objects(shape, SH["class"])):
             out += self._class(shape, path, this, values, _iri(cls))
@@ -299,7 +502,9 @@ class _Validator:
         if not checks:
             return out
         flags = [f"?k{i}" for i in range(len(checks))]
-        binds = " ".join(f"BIND(COALESCE({c.maybe_fails}, true) AS {k})" for c, k in zip(checks, flags, strict=True))
+        binds = " ".join(
+            f"BIND(COALESCE({c.maybe_fails}, true) AS {k})" for (_, c), k in zip(checks, flags, strict=True)
+        )
         select = f"SELECT ?this ?v {' '.join(flags)} WHERE"
         if path is None:
             rows = self._rows(f"{select} {{ {this} {values} {binds} FILTER({' || '.join(flags)}) }}")
@@ -308,12 +513,12 @@ class _Validator:
         for row in rows:
             value = row["v"]
             term = _rdflib(value)
-            for check, k in zip(checks, flags, strict=True):
+            for (kind, check), k in zip(checks, flags, strict=True):
                 if row[k[1:]].value == "true" and check.fails(term):
-                    out.append(_Result(row["this"], value, shape, path))
+                    out.append(_Result(row["this"], value, shape, path, kind))
         return out
 
-    def _class(self, shape: Node, path: URIRef | None, this: str, values: str, cls: str) -> list[_Result]:
+    def _class(self, shape: Node, path: Node | None, this: str, values: str, cls: str) -> list[_Result]:
         """sh:class: the values that are literals or no instance (a literal is never the subject of a type)."""
         subclasses = self._subclasses(cls)
         if subclasses is None:
@@ -326,83 +531,101 @@ class _Validator:
             rows = self._rows(f"SELECT ?this ?v WHERE {{ {this} {values} {test} }}")
         else:
             rows = self._within(f"SELECT ?this ?v WHERE {{ {values} {test} }}", this)
-        return [_Result(row["this"], row["v"], shape, path) for row in rows]
+        return [_Result(row["this"], row["v"], shape, path, SH.ClassConstraintComponent) for row in rows]
 
-    def _value_checks(self, shape: Node) -> list[_ValueCheck]:
+    def _value_checks(self, shape: Node) -> list[tuple[URIRef, _ValueCheck]]:
+        """Each value-type check of the shape with its constraint component."""
         g = self.shapes
         checks = []
         datatype = g.value(shape, SH.datatype)
         if datatype is not None:
-            checks.append(_datatype_check(datatype))
+            checks.append((SH.DatatypeConstraintComponent, _datatype_check(datatype)))
         kind = g.value(shape, SH.nodeKind)
         if kind is not None:
-            checks.append(_node_kind_check(kind))
+            checks.append((SH.NodeKindConstraintComponent, _node_kind_check(kind)))
         for parameter in (SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive):
             for bound in sorted(g.objects(shape, parameter)):
-                checks.append(_range_check(parameter, bound))
+                checks.append((component(parameter), _range_check(parameter, bound)))
         for parameter in (SH.minLength, SH.maxLength):
             bound = g.value(shape, parameter)
             if bound is not None:
-                checks.append(_length_check(parameter, bound))
+                checks.append((component(parameter), _length_check(parameter, bound)))
         flags = g.value(shape, SH.flags)
         for pattern in sorted(g.objects(shape, SH.pattern)):
-            checks.append(_pattern_check(pattern, flags))
+            checks.append((SH.PatternConstraintComponent, _pattern_check(pattern, flags)))
         languages = g.value(shape, SH.languageIn)
         if languages is not None:
-            checks.append(_language_check([str(x).lower() for x in g.items(languages)]))
+            checks.append(
+                (SH.LanguageInConstraintComponent, _language_check([str(x).lower() for x in g.items(languages)]))
+            )
         return checks
 
-    def _per_focus(self, shape: Node, path: URIRef | None, this: str, values: str, focus: str) -> list[_Result]:
+    def _per_focus(self, shape: Node, path: Node | None, this: str, values: str, focus: str) -> list[_Result]:
         g = self.shapes
-        found: list[Term] = []
+        found: list[tuple[Term, URIRef]] = []
 
-        def counted(anywhere: str) -> None:
-            found.extend(row["this"] for row in self._within(anywhere, this))
+        def counted(anywhere: str, kind: URIRef) -> None:
+            found.extend((row["this"], kind) for row in self._within(anywhere, this))
 
         low, high = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
         low = None if low is None or int(low) <= 1 else int(low)  # none at all: _missing
         high = None if high is None else int(high)
         unique = g.value(shape, SH.uniqueLang) is not None
-        # A triple is a distinct value of its subject, so COUNT(*) counts the values. A node whose values
-        # outnumber their distinct keys (a tagged literal's lower-cased language, else "") has two values
-        # under one language, or two untagged ones: one grouping finds every node any of these checks may
-        # report, and on data that conforms there is none.
+        if not self.worded:  # the standard's rule: only true (not "1"^^xsd:boolean) activates it
+            unique = g.value(shape, SH.uniqueLang) == Literal(True)  # term equality
+        # A triple is a distinct value of its subject (and other paths' values are taken DISTINCT), so COUNT(*)
+        # counts the values. A node whose values outnumber their distinct keys (a tagged literal's lower-cased
+        # language, else "") has two values under one language, or two untagged ones: one grouping finds every
+        # node any of these checks may report, and on data that conforms there is none.
         key = 'IF(isLiteral(?v) && LANG(?v) != "", LCASE(LANG(?v)), "")'
         grouped = [f"COUNT(*) < {low}"] if low is not None else []
         grouped += [f"COUNT(*) > {high}"] if high is not None else []
         grouped += [f"COUNT(*) > COUNT(DISTINCT {key})"] if unique else []
-        p = None if path is None else _iri(path)  # counts and sh:uniqueLang have a path (_check_shape)
-        gate = f"SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this HAVING ({' || '.join(grouped)})"
+        # counts and sh:uniqueLang have a path (_check_shape)
+        gate = f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING ({' || '.join(grouped)})"
         if len(grouped) > 1 and gate not in self.anywhere:
             self.anywhere[gate] = self._rows(gate)
         if len(grouped) <= 1 or self.anywhere[gate]:
             if low is not None:
-                counted(f"SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this HAVING (COUNT(*) < {low})")
+                counted(
+                    f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING (COUNT(*) < {low})",
+                    SH.MinCountConstraintComponent,
+                )
             if high is not None:
-                counted(f"SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this HAVING (COUNT(*) > {high})")
+                counted(
+                    f"SELECT ?this WHERE {{ {values} }} GROUP BY ?this HAVING (COUNT(*) > {high})",
+                    SH.MaxCountConstraintComponent,
+                )
         if path is None:
             for node in sorted(g.objects(shape, SH.hasValue)):
                 query = f"SELECT ?this WHERE {{ {this} FILTER(!sameTerm(?this, {_constant(node)})) }}"
-                found.extend(row["this"] for row in self._rows(query))
-        out = [_Result(node, None, shape, path) for node in found]
+                found.extend((row["this"], SH.HasValueConstraintComponent) for row in self._rows(query))
+        out = [_Result(node, None, shape, path, kind) for node, kind in found]
         if unique and (len(grouped) <= 1 or self.anywhere[gate]):
             query = (
-                f'SELECT ?this ?lang WHERE {{ ?this {p} ?v FILTER(isLiteral(?v) && LANG(?v) != "") }} '
+                f'SELECT ?this ?lang WHERE {{ {values} FILTER(isLiteral(?v) && LANG(?v) != "") }} '
                 "GROUP BY ?this (LCASE(LANG(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)"
             )
-            out += [_Result(row["this"], None, shape, path) for row in self._within(query, this)]
+            rows = self._within(query, this)
+            out += [_Result(row["this"], None, shape, path, SH.UniqueLangConstraintComponent) for row in rows]
         for other in sorted(g.objects(shape, SH.lessThan)):
-            out += self._less_than(shape, path, this, values, other)
+            out += self._less_than(shape, path, this, values, other, strict=True)
+        for other in sorted(g.objects(shape, SH.lessThanOrEquals)):
+            out += self._less_than(shape, path, this, values, other, strict=False)
         qualified = g.value(shape, SH.qualifiedValueShape)
         if qualified is not None:
             out += self._qualified(shape, path, this, focus, qualified)
         return out
 
-    def _less_than(self, shape: Node, path: URIRef | None, this: str, values: str, other: Node) -> list[_Result]:
-        """One result per (value, other value) pair pyshacl's `<` does not order; numbers SPARQL orders pass."""
+    def _less_than(
+        self, shape: Node, path: Node | None, this: str, values: str, other: Node, strict: bool
+    ) -> list[_Result]:
+        """One result per (value, other value) pair pyshacl's `<` (`<=`) does not order; numbers SPARQL orders
+        pass."""
         if not isinstance(other, URIRef):
             raise Unsupported(f"{shape}: sh:lessThan on a path that is not an IRI")
-        clear = f"({_numeric('?v')} && {_numeric('?o')} && xsd:decimal(STR(?v)) < xsd:decimal(STR(?o)))"
+        op = "<" if strict else "<="
+        clear = f"({_numeric('?v')} && {_numeric('?o')} && xsd:decimal(STR(?v)) {op} xsd:decimal(STR(?o)))"
         unclear = f"FILTER(!COALESCE({clear}, false))"
         if path is None:
             rows = self._rows(
@@ -415,18 +638,33 @@ class _Validator:
             rows = self._within(
                 f"SELECT ?this ?v ?o WHERE {{ {pairs} {unclear} }}".replace("xsd:decimal", f"<{XSD.decimal}>"), this
             )
+        kind = SH.LessThanConstraintComponent if strict else SH.LessThanOrEqualsConstraintComponent
         out = []
         for row in rows:
-            if not _ordered(_rdflib(row["v"]), _rdflib(row["o"])):
-                out.append(_Result(row["this"], row["v"], shape, path))
+            if not _ordered(_rdflib(row["v"]), _rdflib(row["o"]), strict):
+                out.append(_Result(row["this"], row["v"], shape, path, kind))
         return out
 
-    def _qualified(self, shape: Node, path: URIRef | None, this: str, focus: str, qualified: Node) -> list[_Result]:
-        """Per focus node, the value nodes conforming to the qualified shape counted against its bounds."""
+    def _siblings(self, shape: Node, qualified: Node) -> list[Node]:
+        """sh:qualifiedValueShapesDisjoint: the qualified value shapes of the shape's siblings (the other property
+        shapes of the shapes it is a property shape of)."""
+        g = self.shapes
+        if not _true(g.value(shape, SH.qualifiedValueShapesDisjoint)):
+            return []
+        siblings = {s for parent in g.subjects(SH.property, shape) for s in g.objects(parent, SH.property)}
+        found = {q for s in siblings - {shape} for q in g.objects(s, SH.qualifiedValueShape)}
+        return sorted(found - {qualified})
+
+    def _qualified(self, shape: Node, path: Node | None, this: str, focus: str, qualified: Node) -> list[_Result]:
+        """Per focus node, the value nodes conforming to the qualified shape (and to no sibling's when disjoint)
+        counted against its bounds."""
         g = self.shapes
         low, high = g.value(shape, SH.qualifiedMinCount), g.value(shape, SH.qualifiedMaxCount)
         if low is None and high is None:
             return []
+        assert path is not None  # _check_shape: no qualified constraint on a node shape
+        siblings = self._siblings(shape, qualified)
+        steps = self._path(path)
         # Conformance is a property of the node alone, so the qualified shape may be run on any superset of
         # the value nodes: the instances of its sh:class (a cheap pattern; the others fail that class), else
         # the value nodes themselves.
@@ -436,44 +674,43 @@ class _Validator:
             self.instances[nested.replace("?FOCUS", "?this")] = _iri(classes[0])
             candidate = self._instance_of("?v", _iri(classes[0]))
         else:
-            outer = self._var("q")
-            nested = (
-                f"{{ SELECT DISTINCT ?FOCUS WHERE {{ {focus.replace('?FOCUS', outer)} {outer} {_iri(path)} ?FOCUS }} }}"
-            )
+            nested = self._value_nodes(path, focus)
             candidate = ""
-        failing = {r.focus for r in self.evaluate(qualified, nested, reporting=False)}
-        if all(isinstance(node, ox.NamedNode) for node in failing) and len(failing) <= 1000:
+        failing = self._failing(qualified, nested)
+        sibling_failing = [self._failing(s, self._value_nodes(path, focus)) for s in siblings]
+        at_least = SH.QualifiedMinCountConstraintComponent
+        at_most = SH.QualifiedMaxCountConstraintComponent
+        found: set[tuple[Term, URIRef]] = set()
+        if not siblings and all(isinstance(node, ox.NamedNode) for node in failing) and len(failing) <= 1000:
             if failing:
                 candidate += f" FILTER(?v NOT IN ({', '.join(str(node) for node in sorted(failing, key=str))}))"
-            conforming = f"?this {_iri(path)} ?v . {candidate}"
-            found: set[Term] = set()
+            conforming = f"?this {steps} ?v . {candidate}"
             if low is not None and int(low) >= 1:  # none conforming
-                found |= {
-                    row["this"] for row in self._rows(f"SELECT ?this WHERE {{ {this} MINUS {{ {conforming} }} }}")
-                }
-            bounds = [f"?n < {int(low)}"] if low is not None and int(low) > 1 else []
-            bounds += [f"?n > {int(high)}"] if high is not None else []
-            if bounds:
+                rows = self._rows(f"SELECT ?this WHERE {{ {this} MINUS {{ {conforming} }} }}")
+                found |= {(row["this"], at_least) for row in rows}
+            if low is not None and int(low) > 1:
+                query = f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(low)})"
+                found |= {(row["this"], at_least) for row in self._within(query, this)}
+            if high is not None:
                 query = (
-                    f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this "
-                    f"HAVING ({' || '.join(bounds).replace('?n', 'COUNT(DISTINCT ?v)')})"
+                    f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(high)})"
                 )
-                found |= {row["this"] for row in self._within(query, this)}
-            return [_Result(node, None, shape, path) for node in found]
+                found |= {(row["this"], at_most) for row in self._within(query, this)}
+            return [_Result(node, None, shape, path, kind) for node, kind in found]
         if candidate:
             candidate = f"FILTER EXISTS {{ {candidate} }}"
         conforming: dict[Term, set[Term]] = {}
-        for row in self.store.query(
-            f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {_iri(path)} ?v {candidate} }} }}"
-        ):
+        for row in self.store.query(f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {steps} ?v {candidate} }} }}"):
             kept = conforming.setdefault(row["this"], set())
-            if row["v"] is not None and row["v"] not in failing:
-                kept.add(row["v"])
-        return [
-            _Result(node, None, shape, path)
-            for node, kept in conforming.items()
-            if (low is not None and len(kept) < int(low)) or (high is not None and len(kept) > int(high))
-        ]
+            value = row["v"]
+            if value is not None and value not in failing and all(value in f for f in sibling_failing):
+                kept.add(value)
+        for node, kept in conforming.items():
+            if low is not None and len(kept) < int(low):
+                found.add((node, at_least))
+            if high is not None and len(kept) > int(high):
+                found.add((node, at_most))
+        return [_Result(node, None, shape, path, kind) for node, kind in found]
 
 
 # --- value-type checks: a SPARQL prefilter, pyshacl's rule in Python ---
@@ -597,8 +834,8 @@ def _language_check(languages: list[str]) -> _ValueCheck:
     return _ValueCheck(f"!COALESCE({clear}, false)", fails)
 
 
-def _ordered(value: Node, other: Node) -> bool:
-    """pyshacl's LessThanConstraintComponent._compare_lt for one pair."""
+def _ordered(value: Node, other: Node, strict: bool = True) -> bool:
+    """pyshacl's LessThanConstraintComponent._compare_lt (LessThanOrEquals' _compare_lte) for one pair."""
     if isinstance(value, BNode) or isinstance(other, BNode):
         raise Unsupported("sh:lessThan on a blank node (pyshacl raises)")
 
@@ -613,12 +850,25 @@ def _ordered(value: Node, other: Node) -> bool:
     if a_str != b_str:
         return False
     try:
-        return bool(a < b)
+        return bool(a < b) if strict else bool(a <= b)
     except TypeError as exc:
         raise Unsupported(f"sh:lessThan cannot order {value!r} and {other!r} (pyshacl raises)") from exc
 
 
 # --- terms ---
+
+
+def _true(node: Node | None) -> bool:
+    return isinstance(node, Literal) and node.value is True
+
+
+def _not_exactly_one(fails: list[bool]) -> bool:
+    return fails.count(False) != 1
+
+
+def _missing_component(node: Node | None) -> URIRef:
+    """A need `_missing` finds unmet: any value (sh:minCount) or this one (sh:hasValue)."""
+    return SH.MinCountConstraintComponent if node is None else SH.HasValueConstraintComponent
 
 
 def _iri(node: Node) -> str:
