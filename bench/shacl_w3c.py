@@ -66,7 +66,7 @@ def main() -> None:
         notes = [f"{engine}: {o.detail}" for engine, o in (("fast", outcome), ("pyshacl", oracle)) if o.detail]
         row.append("; ".join(notes).replace("|", "\\|"))
         rows.append(row)
-    lines = [f"fast engine (xianan_kg.shacl_sparql): {summary(ours)} in {total['fast'] / 1000:.1f} s"]
+    lines = [f"fast engine (xianan_kg.validate.shacl): {summary(ours)} in {total['fast'] / 1000:.1f} s"]
     if reference:
         lines.append(f"pyshacl (reference):                  {summary(reference)} in {total['pyshacl'] / 1000:.1f} s")
     print("\n".join(lines))

@@ -29,11 +29,12 @@ from tests.w3c_shacl import (
     suite_tests,
     worded,
 )
-from xianan_kg import paths
-from xianan_kg.namespaces import XKSH
-from xianan_kg.shacl_sparql import sparql_core_violations
-from xianan_kg.validate import load_shapes, shacl_violations
-from xianan_kg.validate_fast import Unsupported, core_shapes
+from xianan_kg.rdf import paths
+from xianan_kg.rdf.namespaces import XKSH
+from xianan_kg.validate.constraints import Unsupported, core_shapes
+from xianan_kg.validate.reference import shacl_violations
+from xianan_kg.validate.shacl import sparql_core_violations
+from xianan_kg.validate.validator import load_shapes
 
 # Suite tests the engine raises Unsupported on, and ones it answers wrongly: none at present.
 UNSUPPORTED: dict[str, str] = {}

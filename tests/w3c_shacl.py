@@ -1,7 +1,7 @@
 """The W3C SHACL Core test suite (tests/w3c-shacl/) run against the fast engine, compared as pySHACL compares.
 
 Each test names a data graph, a shapes graph (often the test file itself) and the expected validation
-report. The engine is xianan_kg.shacl_sparql (SHACL core compiled to SPARQL on Oxigraph) plus the
+report. The engine is xianan_kg.validate.shacl (SHACL core compiled to SPARQL on Oxigraph) plus the
 shapes' sh:sparql constraints as validate_fast runs them; its report is compared on sh:conforms and on the
 set of (focus node, path, value, source shape, constraint component) of its results. Blank nodes are the
 same nodes where the expected report shares a file with the data (or shapes) they name; across files any
@@ -24,10 +24,9 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from xianan_kg.rules import TYPED, Terms
-from xianan_kg.shacl_sparql import shape_nodes, sparql_core_results
-from xianan_kg.store import from_ox_term, to_ox_term
-from xianan_kg.validate_fast import Unsupported, constraint_solutions, sparql_constraints
+from xianan_kg.rdf.terms import TYPED, Terms, from_ox_term, to_ox_term
+from xianan_kg.validate.constraints import Unsupported, constraint_solutions, sparql_constraints
+from xianan_kg.validate.shacl import shape_nodes, sparql_core_results
 
 SUITE = Path(__file__).resolve().parent / "w3c-shacl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

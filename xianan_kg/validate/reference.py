@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pyshacl
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from xianan_kg.rdf.namespaces import SH
 from xianan_kg.validate.report import Violation, result_violation
@@ -35,6 +34,6 @@ def shacl_violations(data: Graph, ontology: Graph, shapes: Graph) -> list[Violat
             shape=results.value(result, SH.sourceShape),
             severity=results.value(result, SH.resultSeverity),
         )
-        for result in results.subjects(RDF.type, SH.ValidationResult)
+        for result in results.objects(None, SH.result)  # the report's results, not those nested in sh:detail
     ]
     return sorted(out)
