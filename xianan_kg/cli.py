@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "xianan_kg.query_cli",
     "xianan_kg.link",
     "xianan_kg.load_store",
+    "xianan_kg.propose",
 )
 
 
