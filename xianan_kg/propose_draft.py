@@ -77,7 +77,9 @@ def _bigrams(s: str) -> set[str]:
 
 
 LABEL_TAIL = re.compile("(?:数|面积|人数|户数|笔数|桌数|金额)$")
-LEAD_WORDS = re.compile("^(?:其中|全年|全区|共|累计|新增|完成|实现|达到|达)+")
+LEAD_WORDS = re.compile("^(?:其中|全年|全区|全县|全市|共|累计|完成|实现|达到|达|年末|初步核算|(?:19|20)\\d\\d年)+")
+TRAIL_WORDS = re.compile("(?:同比|比上年)?(?:分别)?(?:增长|下降|达到|达|为|的|有|等)+$")
+NOUN_AFTER = re.compile("[\u4e00-\u9fff“”]{1,12}?(?=有|位居|达|实现|完成|建成|落实|入驻|签订|获|被|〔|\\(|$)")
 
 
 @dataclass
@@ -120,8 +122,12 @@ def choose_indicator(text: str, fig: Figure, previous: Figure | None) -> Indicat
     score, ind = best
     if ind is not None and score >= 0.55:
         return IndicatorChoice(ind.slug, ind.zh, ind.en, True, round(min(score, 1.0), 2), f"words of 〈{ind.zh}〉")
-    words = re.sub(r"\s", "", LEAD_WORDS.sub("", text[c0 : fig.start].strip()))
-    words = re.sub("(?:同比|比上年)?(?:分别)?(?:增长|下降|达到|达)$", "", words) or re.sub(r"\s", "", clause)
+    prefix = TRAIL_WORDS.sub("", LEAD_WORDS.sub("", re.sub(r"\s", "", text[g0 : fig.start])))
+    noun = NOUN_AFTER.match(re.sub(r"\s", "", text[fig.end : g1]))
+    words = prefix
+    if fig.measure == "count" and noun:
+        words = ("" if len(prefix) > 8 or "“" in prefix else prefix) + noun.group()
+    words = words or re.sub(r"\s", "", clause)
     return IndicatorChoice("", words[:30], "", False, round(score, 2), "no indicator of our scheme matches")
 
 
@@ -159,19 +165,25 @@ def unique_quote(text: str, start: int, end: int) -> tuple[str, int]:
 
 
 def build_proposals(text: str, figures: list[Figure]) -> list[Proposal]:
-    proposals = []
-    previous: Figure | None = None
+    """Figures with their indicator and quote; a growth rate shares the indicator of the figure it follows."""
+    proposals: list[Proposal] = []
+    previous: Proposal | None = None
     for n, fig in enumerate(figures, 1):
-        ind = choose_indicator(text, fig, previous)
-        if fig.measure == "growth" and previous is not None and not ind.reused:
-            ind = choose_indicator(text, previous, None)
+        sentence = clause_bounds(text, fig.start, fig.end, SENTENCE_BREAKS)
+        same_sentence = previous is not None and previous.figure.start >= sentence[0]
+        ind = choose_indicator(text, fig, previous.figure if previous is not None else None)
+        if previous is not None and same_sentence and fig.measure == "growth":
+            ind = previous.indicator
+        elif previous is not None and same_sentence and not ind.reused and ind.zh.startswith("占"):
+            ind = IndicatorChoice("", previous.indicator.zh + ind.zh, "", False, ind.score, ind.evidence)
         quote, _ = unique_quote(text, fig.quote[0], fig.quote[1])
         line = text.count("\n", 0, fig.start) + 1
-        proposals.append(
-            Proposal(f"p{n:03d}", fig, ind, quote, line, clause_bounds(text, fig.start, fig.end, SENTENCE_BREAKS))
-        )
+        proposal = Proposal(f"p{n:03d}", fig, ind, quote, line, sentence)
+        if not ind.reused and not ind.slug:
+            ind.slug = f"proposed-{proposal.pid}"
+        proposals.append(proposal)
         if fig.measure != "growth":
-            previous = fig
+            previous = proposal
     return proposals
 
 
@@ -314,12 +326,14 @@ def draft(
         out.append(unit_block(u, proposed=True) + "\n")
     for q in sorted({q for p in proposals for q in p.figure.qualifiers} & NEW_QUALIFIERS):
         out.append(qualifier_block(q, proposed=True) + "\n")
+    emitted: set[str] = set()
     for p in proposals:
         out.append(
             f"# [{p.pid}] line {p.line} · confidence {p.figure.confidence} · indicator "
             f"{'reused' if p.indicator.reused else 'NEW'} ({p.indicator.score})"
         )
-        if not p.indicator.reused:
+        if not p.indicator.reused and indicator_slug(p) not in emitted:
+            emitted.add(indicator_slug(p))
             out.append(indicator_block(p, proposed=True))
         out.append(figure_block(p, ref_year, proposed=True) + "\n")
     for i, n in enumerate(names, 1):

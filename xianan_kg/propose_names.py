@@ -75,6 +75,9 @@ HONOUR = re.compile(
 )
 
 
+UNIT_LINE = re.compile("(?:万|亿)?(?:元|亩|人|户|个|%|‰)|统计公报|政府工作报告")
+
+
 @dataclass
 class Name:
     """A proposed named thing with the words it came from."""
@@ -230,7 +233,7 @@ def propose_names(text: str) -> list[Name]:
     # 2. caption lines: short lines without punctuation between blank lines
     for m in re.finditer(r"(?m)^([^\s,,。;;:!?“”、]{2,16})$", text):
         line = m.group(1)
-        if not re.search(r"\d", line) or "(" in line:
+        if (not re.search(r"\d", line) or "(" in line) and not UNIT_LINE.fullmatch(line):
             _add(
                 found, Name(m.start(1), m.end(1), line, _kind(line), ["a line of its own (a caption or heading)"], 0.55)
             )
@@ -287,7 +290,9 @@ def propose_names(text: str) -> list[Name]:
             near = d is not None and (d.level in ("Province", "PrefectureLevelDivision") or d.code.startswith(home[:4]))
             local = d is not None and (
                 d.level in ("Province", "PrefectureLevelDivision")
-                or d.code.startswith(home[:6] if d.level == "TownshipLevelDivision" else home[:2])
+                or d.code.startswith(
+                    home[:2] if d.level != "TownshipLevelDivision" else home[:4] if home.endswith("00") else home[:6]
+                )
             )
             if d is not None and (near if short else local or not home):
                 taken |= span

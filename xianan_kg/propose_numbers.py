@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SKOS
 from .namespaces import XK, XKC
 from .paths import ONTOLOGY_DIR
 
-CLAUSE_BREAKS = ",,;;。!!??::\n()()"
+CLAUSE_BREAKS = ",,;;。!!??::\n"
 SENTENCE_BREAKS = "。!!??\n"
 CHINESE_DIGITS = "零一二两三四五六七八九十百千万亿"
 
@@ -297,6 +297,7 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
     measure = _measure(unit, prefix, threshold)
     if measure == "growth" and comparison:
         evidence.append(f"{comparison} in the clause")
+    qualifiers = list(dict.fromkeys(qualifiers))  # 约…左右 is one qualifier
     fig = Figure(
         fig_start,
         fig_end,
@@ -321,18 +322,22 @@ def _cjk(ch: str) -> bool:
 def _not_a_figure(text: str, s: int, e: int, written: str, chinese: bool) -> str:
     """Why the number at s:e is not a figure, or '' when it may be one."""
     prev, nxt = text[s - 1 : s] if s else "", text[e : e + 1]
-    if prev.isascii() and prev.isalpha() or nxt.isascii() and nxt.isalpha() or prev in ".-/" and prev:
+    if prev.isascii() and prev.isalpha() or nxt.isascii() and nxt.isalpha():
         return "part of a name written with Latin letters (PM2.5, PM10, 5G)"
+    if prev in ("-", "~", "至") and s >= 2 and text[s - 2].isdigit() and text[e : e + 1] == "年":
+        return "the end of a range of years"
     if _inside_quotation(text, s, e):
-        return "inside quotation marks: a name (“12345”)"
+        return "inside quotation marks or a title 《…》: part of a name (“12345”)"
     if prev in "〔[【(" and text[e : e + 1] in "〕]】)":
         return "a note or document number in brackets"
     if prev == "第" or text[max(0, s - 2) : s] in ("十四", "十五"):
         return "an ordinal (第…)"
     if chinese and (prev.isdigit() or text.startswith("次产业", e)):
         return "part of an Arabic number or a fixed term (三次产业)"
+    if text.startswith("年", e) and not chinese and re.fullmatch(r"(19|20)\d\d", written):
+        return "a year"
     if any(text.startswith(w, e) for w in NOT_UNITS):
-        return "a date, period or document number (年/月/日/号 …)"
+        return f"a date, period or document number ({next(w for w in NOT_UNITS if text.startswith(w, e))})"
     if nxt in ":" and text[e + 1 : e + 2].isdigit() or prev == ":":
         return "part of a ratio a:b:c"
     if chinese and nxt in ("大",) and (prev == "的" or text.startswith("精神", e + 1) or not _cjk(text[e + 1 : e + 2])):
