@@ -273,3 +273,34 @@ def test_places_resolve_through_the_nbs_codes():
     assert codes["汀泗桥镇"] == "421202100"
     assert codes["湖北省"] == "420000"
     assert codes["咸宁市"] == "421200"
+
+
+# --- the reviewed draft of a second document (data/drafts/) ---
+
+DRAFTS = paths.DATA_DIR / "drafts"
+
+
+def test_reviewed_draft_quotes_its_own_text_and_is_consistent():
+    import hashlib
+
+    text_path = DRAFTS / "jianshi-2023-statistical-bulletin.txt"
+    sha = hashlib.sha256(text_path.read_bytes()).hexdigest()
+    assert sha in (DRAFTS / "README.md").read_text("utf-8")
+    text = SourceText.load(text_path)
+    g = Graph().parse(DRAFTS / "jianshi-2023-statistical-bulletin.ttl")
+    g += Graph().parse(paths.ONTOLOGY_DIR / "schemes.ttl")
+    figures = list(g.subjects(RDF.type, XK.Figure))
+    assert len(figures) == 38
+    for node, quote in g.subject_objects(XK.quote):
+        assert len(text.locate(str(quote))) == 1, (node, str(quote))
+    for fig in figures:
+        unit = g.value(fig, XK.statedUnit)
+        factor = g.value(unit, XK.conversionFactor).toPython()
+        assert g.value(fig, XK.statedValue).toPython() * factor == g.value(fig, XK.value).toPython(), fig
+        assert {lit.language for lit in g.objects(fig, RDFS.label)} == {"zh", "en"}, fig
+        assert g.value(fig, XKPROP.status) is None
+
+
+def test_drafts_are_not_loaded_by_the_build():
+    assert not [p for p in paths.data_files() if "drafts" in p.parts]
+    assert (DRAFTS / "jianshi-2023-statistical-bulletin.ttl").exists()

@@ -176,7 +176,12 @@ def build_proposals(text: str, figures: list[Figure]) -> list[Proposal]:
             ind = previous.indicator
         elif previous is not None and same_sentence and not ind.reused and ind.zh.startswith("占"):
             ind = IndicatorChoice("", previous.indicator.zh + ind.zh, "", False, ind.score, ind.evidence)
-        quote, _ = unique_quote(text, fig.quote[0], fig.quote[1])
+        q0 = (
+            previous.figure.quote[0]
+            if previous is not None and same_sentence and fig.measure == "growth"
+            else fig.quote[0]
+        )
+        quote, _ = unique_quote(text, q0, fig.quote[1])  # a growth rate is quoted with the figure it qualifies
         line = text.count("\n", 0, fig.start) + 1
         proposal = Proposal(f"p{n:03d}", fig, ind, quote, line, sentence)
         if not ind.reused and not ind.slug:
@@ -185,6 +190,17 @@ def build_proposals(text: str, figures: list[Figure]) -> list[Proposal]:
         if fig.measure != "growth":
             previous = proposal
     return proposals
+
+
+GROWTH_PHRASE = re.compile("(?:同比|比上年|比去年)?(?:分别)?(?:增长|下降|增加|减少|提高|降低|回落)")
+
+
+def zh_label(indicator_zh: str, p: Proposal, written: str) -> str:
+    """The figure as the text says it: indicator, the growth words when it is a rate, the number and unit."""
+    if p.figure.measure == "growth":
+        words = GROWTH_PHRASE.findall(p.quote)
+        return f"{indicator_zh}{words[-1] if words else '增长'}{written}"
+    return f"{indicator_zh}{written}"
 
 
 def turtle_string(s: str) -> str:
@@ -228,7 +244,7 @@ def figure_block(p: Proposal, ref_year: str, proposed: bool, area: str = "", dat
         lines.append(f"    xk:qualifier xkc:qualifier-{q} ;")
     lines.append(f"    xk:statedValue {decimal_literal(f.stated)} ; xk:statedUnit xkc:{f.unit.slug} ;")
     lines.append(f"    xk:value {decimal_literal(f.value)} ; xk:baseUnit xkc:{f.unit.base} ;")
-    label_zh = f"{p.indicator.zh}{f.number}{f.unit.zh if f.unit.slug != 'unit-count' else ''}"
+    label_zh = zh_label(p.indicator.zh, p, f.number + (f.unit.zh if f.unit.slug != "unit-count" else ""))
     labels = [f"{turtle_string(label_zh)}@zh"]
     if p.indicator.en:
         labels.append(turtle_string(f"{p.indicator.en}: {f.number} {f.unit.en}") + "@en")

@@ -19,6 +19,7 @@ from .propose_draft import (
     qualifier_block,
     turtle_string,
     unit_block,
+    zh_label,
 )
 from .propose_numbers import scheme_units, unit_for
 
@@ -196,6 +197,9 @@ def accepted_turtle(
             blocks.append(indicators[ind_slug] + "\n")
         measure = (r.get("measure") or f.measure).strip()
         slug = f"{ind_slug}{'' if measure in ('amount', 'count') else '-' + measure}-{ref_year or 'year'}"
+        place = area.strip("<>").replace(":", "/").rsplit("/", 1)[-1]
+        if place != "xianan":  # figures of another place must not take the review's IRIs
+            slug = f"{place}-{slug}"
         if slug in used:
             slug += f"-{p.pid}"
         used.add(slug)
@@ -214,7 +218,7 @@ def accepted_turtle(
         lines += [f"    xk:qualifier xkc:qualifier-{q} ;" for q in quals]
         lines.append(f"    xk:statedValue {decimal_literal(stated)} ; xk:statedUnit xkc:{unit.slug} ;")
         lines.append(f"    xk:value {decimal_literal(value)} ; xk:baseUnit xkc:{unit.base} ;")
-        labels = [turtle_string(f"{ind_zh}{text[f.start : f.end]}") + "@zh"]
+        labels = [turtle_string(zh_label(ind_zh, p, text[f.start : f.end])) + "@zh"]
         label_en = (r.get("label_en") or "").strip()
         if label_en:
             labels.append(turtle_string(label_en) + "@en")
