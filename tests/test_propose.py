@@ -304,3 +304,24 @@ def test_reviewed_draft_quotes_its_own_text_and_is_consistent():
 def test_drafts_are_not_loaded_by_the_build():
     assert not [p for p in paths.data_files() if "drafts" in p.parts]
     assert (DRAFTS / "jianshi-2023-statistical-bulletin.ttl").exists()
+
+
+def test_accepted_figures_of_the_review_pass_validate_with_the_data(tmp_path):
+    """What --accept writes is ready for `xianan-kg validate`: the shapes hold with the data beside it."""
+    draft, table = tmp_path / "d.ttl", tmp_path / "r.csv"
+    assert run(["propose", str(paths.SOURCE_FILE), "--out", str(draft), "--table", str(table)]) == 0
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    for r in rows:
+        r["decision"] = "accept" if r["as_written"][0].isdigit() or r["as_written"][0] in "近超" else "reject"
+        r["label_en"] = f"Figure {r['id']}"
+        if r["indicator_reused"] == "NEW":
+            r["indicator_en"] = f"Indicator {r['id']}"
+    with table.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    accepted = tmp_path / "a.ttl"
+    argv = ["propose", str(paths.SOURCE_FILE), "--accept", str(table), "--area", "xkp:xianan"]
+    assert run([*argv, "--slug-prefix", "proposed", "--out", str(accepted)]) == 0
+    assert len(list(Graph().parse(accepted).subjects(RDF.type, XK.Figure))) == 100
+    assert run(["validate", *map(str, sorted(paths.DATA_DIR.glob("*.ttl"))), str(accepted)]) == 0

@@ -110,6 +110,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--dataset", default=DEFAULT_DATASET, metavar="IRI", help="with --accept: the qb:dataSet (default: %(default)s)"
     )
+    p.add_argument(
+        "--slug-prefix",
+        metavar="WORD",
+        help="with --accept: start every figure IRI with WORD- (default: the --area's name, none for xkp:xianan)",
+    )
     p.set_defaults(func=cmd_propose)
 
 
@@ -129,7 +134,11 @@ def cmd_propose(args: argparse.Namespace) -> int:
         unknown = sorted(set(decisions) - {p.pid for p in run.proposals})
         if unknown:
             raise InputError(f"{args.accept}: ids {', '.join(unknown[:5])} are not proposals of {source.name}")
-        turtle, n = accepted_turtle(text, run.proposals, decisions, run.ref_year, args.area, args.dataset)
+        if args.slug_prefix is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", args.slug_prefix):
+            raise InputError(f"--slug-prefix {args.slug_prefix!r}: lower-case ASCII words joined by hyphens")
+        turtle, n = accepted_turtle(
+            text, run.proposals, decisions, run.ref_year, args.area, args.dataset, args.slug_prefix
+        )
         _write(out, turtle)
         print(f"accepted {n} of {len(run.proposals)} figures → {out}")
         return 0

@@ -152,7 +152,13 @@ def read_decisions(path: Path) -> dict[str, dict[str, str]]:
 
 
 def accepted_turtle(
-    text: str, proposals: list[Proposal], decisions: dict[str, dict[str, str]], ref_year: str, area: str, dataset: str
+    text: str,
+    proposals: list[Proposal],
+    decisions: dict[str, dict[str, str]],
+    ref_year: str,
+    area: str,
+    dataset: str,
+    slug_prefix: str | None = None,
 ) -> tuple[str, int]:
     """The accepted figures in the conventions of data/README.md, in text order, and how many there are."""
     blocks: list[str] = []
@@ -198,8 +204,9 @@ def accepted_turtle(
         measure = (r.get("measure") or f.measure).strip()
         slug = f"{ind_slug}{'' if measure in ('amount', 'count') else '-' + measure}-{ref_year or 'year'}"
         place = area.strip("<>").replace(":", "/").rsplit("/", 1)[-1]
-        if place != "xianan":  # figures of another place must not take the review's IRIs
-            slug = f"{place}-{slug}"
+        prefix = (place if place != "xianan" else "") if slug_prefix is None else slug_prefix
+        if prefix:  # figures of another place or document must not take the review's IRIs
+            slug = f"{prefix}-{slug}"
         if slug in used:
             slug += f"-{p.pid}"
         used.add(slug)
