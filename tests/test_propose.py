@@ -200,7 +200,8 @@ def test_review_table_and_accept(tmp_path):
     src.write_text("全年新签约招商引资项目117个,协议投资额358亿元。上缴税收近300万元。", encoding="utf-8")
     out, html, table = tmp_path / "d.ttl", tmp_path / "r.html", tmp_path / "r.csv"
     assert run(["propose", str(src), "--out", str(out), "--review", str(html), "--table", str(table)]) == 0
-    assert "<mark>117个</mark>" in html.read_text("utf-8")
+    page = html.read_text("utf-8")
+    assert "<mark>117个</mark>" in page and "proposed names" in page
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert [r["as_written"] for r in rows] == ["117个", "358亿元", "近300万元"]
     rows[0]["decision"] = "accept"

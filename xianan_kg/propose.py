@@ -147,7 +147,7 @@ def cmd_propose(args: argparse.Namespace) -> int:
         message = "no Chinese text: nothing proposed" if chinese_share(text) < 0.3 else "no figures or names found"
     _write(out, draft(source, sha, text, run.proposals, run.names, run.skipped, run.ref_year, message))
     if args.review:
-        _write(Path(args.review), review_html(text, run.proposals, f"Proposals for {source.name}"))
+        _write(Path(args.review), review_html(text, run.proposals, f"Proposals for {source.name}", run.names))
     if args.table:
         _write(Path(args.table), review_csv(text, run.proposals))
     if message:

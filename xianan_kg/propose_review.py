@@ -21,7 +21,8 @@ from .propose_draft import (
     unit_block,
     zh_label,
 )
-from .propose_numbers import scheme_units, unit_for
+from .propose_names import Name
+from .propose_numbers import clause_bounds, scheme_units, unit_for
 
 COLUMNS = (
     "id",
@@ -87,7 +88,31 @@ def review_csv(text: str, proposals: list[Proposal]) -> str:
     return buf.getvalue()
 
 
-def review_html(text: str, proposals: list[Proposal], title: str) -> str:
+def names_html(text: str, names: list[Name]) -> str:
+    """The proposed names beside their clause, with the class, NBS code and evidence to judge them by."""
+    out = [
+        f"<h2>{len(names)} proposed names</h2>\n<p>Generous on purpose: reject what is not a name.</p>\n<table>",
+        "<tr><th>name</th><th>in its clause</th><th>class</th><th>NBS code</th><th>confidence</th><th>evidence</th></tr>",
+    ]
+    for n in names:
+        c0, c1 = clause_bounds(text, n.start, n.end)
+        c0, c1 = min(c0, n.start), max(c1, n.end)
+        clause = (
+            html.escape(text[c0 : n.start])
+            + "<mark>"
+            + html.escape(text[n.start : n.end])
+            + "</mark>"
+            + html.escape(text[n.end : c1])
+        )
+        code = n.division[0] if n.division else ""
+        out.append(
+            f"<tr><td>{html.escape(n.text)}</td><td>{clause}</td><td>{html.escape(n.kind)}</td><td>{code}</td>"
+            f"<td>{n.confidence}</td><td>{html.escape('; '.join(n.evidence))}</td></tr>"
+        )
+    return "\n".join(out) + "\n</table>\n"
+
+
+def review_html(text: str, proposals: list[Proposal], title: str, names: list[Name] | None = None) -> str:
     """One row per proposal: its sentence with the figure marked, and what a person decides."""
     head = (
         '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
@@ -122,8 +147,8 @@ def review_html(text: str, proposals: list[Proposal], title: str) -> str:
             decide.append("accept the new unit")
         if not p.indicator.reused:
             decide.append("name the new indicator (en)")
-        if f.confidence < 0.8:
-            decide.append("is it a figure?")
+        if f.numeral == "chinese":
+            decide.append("is it a figure? (Chinese numeral)")
         cls = ' class="low"' if f.confidence < 0.8 else ""
         body.append(
             f"<tr{cls}><td>{p.pid}<br>line {p.line}</td><td>{sentence}</td><td>{unit}</td>"
@@ -131,7 +156,8 @@ def review_html(text: str, proposals: list[Proposal], title: str) -> str:
             f"<td>{html.escape(f.measure)}<br>{html.escape(r['qualifiers'])} {html.escape(f.comparison)}</td>"
             f"<td>{ind}</td><td>{f.confidence}</td><td>{html.escape('; '.join(decide)) or 'accept / reject'}</td></tr>"
         )
-    return head + "\n".join(body) + "\n</table>\n</body>\n</html>\n"
+    tail = names_html(text, names) if names else ""
+    return head + "\n".join(body) + "\n</table>\n" + tail + "</body>\n</html>\n"
 
 
 def read_decisions(path: Path) -> dict[str, dict[str, str]]:
