@@ -73,6 +73,10 @@ def only(text: str):
         ("出生率4.58‰。", "4.58", "unit-per-mille", "0.00458", "share", []),
         ("户籍人口49.81万人。", "49.81", "unit-wan-ren", "498100", "count", []),
         ("其中10亿元以上项目5个。", "10", "unit-yi-yuan", "1000000000", "threshold", ["at-least"]),
+        ("覆盖率达到百分之二十。", "20", "unit-percent", "0.2", "share", []),
+        ("流转率超过百分之五十点五。", "50.5", "unit-percent", "0.505", "share", ["more-than"]),
+        ("新增就业三千余人。", "3000", "unit-ren", "3000", "count", ["more-than"]),
+        ("工业用电量同比下降3.5%。", "3.5", "unit-percent", "-0.035", "growth", []),
     ],
 )
 def test_grammar(text, stated, unit, value, measure, qualifiers):

@@ -143,9 +143,13 @@ class Figure:
     evidence: list[str] = field(default_factory=list)
     confidence: float = 0.9
 
+    decline: bool = False  # 下降, 减少 …: a fall, written as a positive number
+
     @property
     def value(self) -> Decimal:
-        return self.stated * self.unit.factor
+        """Stated × factor; a decline is negative (data/README.md has no convention for falls yet)."""
+        v = self.stated * self.unit.factor
+        return -v if self.decline else v
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ class Skipped:
     reason: str
 
 
-NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{CHINESE_DIGITS[:-2]}][{CHINESE_DIGITS}]*")
+NUMBER = re.compile(rf"\d+(?:\.\d+)?|[{CHINESE_DIGITS[:-2]}][{CHINESE_DIGITS}点]*(?<!点)")
 QUALIFIER_WORDS = {
     "nearly": "近",
     "more-than": "超过/超/逾/余/多",
@@ -169,6 +173,7 @@ QUALIFIER_WORDS = {
 }
 GROWTH_WORDS = re.compile("增长|增加|下降|减少|提高|降低|回落|增幅|降幅|上升|增")
 SHARE_WORDS = re.compile("率|比重|占|比例|覆盖")
+DECLINE_WORDS = re.compile("下降|减少|降低|回落|降幅")
 
 
 def clause_bounds(text: str, start: int, end: int, breaks: str = CLAUSE_BREAKS) -> tuple[int, int]:
@@ -231,11 +236,14 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
         stated = _chinese_value(written)
         if stated is None:
             return None
-        if stated == 1:
+        if stated == 1 and text[max(0, s - 3) : s] != "百分之":
             return None  # 一 before a counting word is an article (一批, 一张蓝图), not a count
     else:
         stated = Decimal(written)
     unit_written, unit_end, approx_inside = _unit_after(text, e)
+    percent_words = chinese and text[max(0, s - 3) : s] == "百分之"
+    if percent_words:  # 百分之二十: the unit is written before the number
+        unit_written, unit_end, approx_inside = "%", e, False
     qualifiers: list[str] = []
     evidence: list[str] = []
     if chinese and not unit_written and text[e : e + 1] == "大" and _cjk(text[e + 1 : e + 2]):
@@ -254,7 +262,7 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
         evidence.append(f"unit {unit_written} " + ("in our scheme" if unit.in_scheme else "NEW: not in our scheme"))
     if chinese and unit.kind == "count" and unit_written == "年":
         return None
-    fig_start, fig_end = s, unit_end
+    fig_start, fig_end = (s - 3 if percent_words else s), unit_end
     if approx_inside:
         qualifiers.append("more-than")
         evidence.append(f"{text[e]} between number and unit")
@@ -266,10 +274,10 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
         ("近", "nearly"),
         ("约", "about"),
     ):
-        if text[max(0, s - len(word)) : s] == word:
+        if text[max(0, fig_start - len(word)) : fig_start] == word:
             qualifiers.append(slug)
             evidence.append(f"{word} before the number")
-            fig_start = s - len(word)
+            fig_start -= len(word)
             break
     # and right after the unit
     tail = text[unit_end : unit_end + 2]
@@ -295,6 +303,9 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
         evidence.append("预计 in the clause")
     comparison = next((w for w in ("同比", "比上年", "比去年") if w in prefix), "")
     measure = _measure(unit, prefix, threshold)
+    decline = measure == "growth" and bool(DECLINE_WORDS.search(prefix[-8:]))
+    if decline:
+        evidence.append("a decline (下降/减少 …): value negative; no convention for falls yet: decide")
     if measure == "growth" and comparison:
         evidence.append(f"{comparison} in the clause")
     qualifiers = list(dict.fromkeys(qualifiers))  # 约…左右 is one qualifier
@@ -310,6 +321,7 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
         "chinese" if chinese else "arabic",
         (c0, fig_end),
         evidence,
+        decline=decline,
     )
     fig.confidence = _confidence(fig, before, after)
     return fig
@@ -332,6 +344,8 @@ def _not_a_figure(text: str, s: int, e: int, written: str, chinese: bool) -> str
         return "a note or document number in brackets"
     if prev == "第" or text[max(0, s - 2) : s] in ("十四", "十五"):
         return "an ordinal (第…)"
+    if chinese and text.startswith("百分之", s):
+        return "the 百 of 百分之 (percent written in words)"
     if chinese and (prev.isdigit() or text.startswith("次产业", e)):
         return "part of an Arabic number or a fixed term (三次产业)"
     if text.startswith("年", e) and not chinese and re.fullmatch(r"(19|20)\d\d", written):
@@ -365,6 +379,8 @@ def _confidence(fig: Figure, before: str, after: str) -> float:
     score = 0.95 if fig.unit.in_scheme else 0.7
     if fig.numeral == "chinese":
         score -= 0.25
+    if fig.decline:
+        score -= 0.3
     if fig.measure == "share" and not SHARE_WORDS.search(before + after):
         score -= 0.05
     return round(max(score, 0.1), 2)

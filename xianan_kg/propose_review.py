@@ -236,7 +236,7 @@ def accepted_turtle(
         if slug in used:
             slug += f"-{p.pid}"
         used.add(slug)
-        value = stated * unit.factor
+        value = -(stated * unit.factor) if f.decline else stated * unit.factor
         lines = [
             f"xkfig:{slug} a xk:Figure ;",
             f"    qb:dataSet <{dataset}> ;",
