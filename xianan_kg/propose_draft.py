@@ -71,6 +71,11 @@ def scheme_indicators(data_dir: Path = DATA_DIR) -> tuple[Indicator, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def _indicator_bigrams() -> tuple[tuple[Indicator, frozenset[str]], ...]:
+    return tuple((ind, frozenset(_bigrams(LABEL_TAIL.sub("", ind.zh)))) for ind in scheme_indicators())
+
+
 def _bigrams(s: str) -> set[str]:
     s = re.sub(r"[\s\d.%,,、。;;“”()()]", "", s)
     return {s[i : i + 2] for i in range(len(s) - 1)}
@@ -107,10 +112,9 @@ def choose_indicator(text: str, fig: Figure, previous: Figure | None) -> Indicat
     seg_bg, clause_bg, ctx_bg = _bigrams(segment), _bigrams(clause), _bigrams(context)
     base = fig.unit.base
     best: tuple[float, Indicator | None] = (0.0, None)
-    for ind in scheme_indicators():
+    for ind, label in _indicator_bigrams():
         if ind.bases and base not in ind.bases and not (fig.measure == "growth" and base == "unit-ratio"):
             continue
-        label = _bigrams(LABEL_TAIL.sub("", ind.zh))
         if not label:
             continue
         s_seg = len(label & seg_bg) / len(label)
@@ -148,9 +152,14 @@ def _compact(s: str) -> str:
     return re.sub(r"\s", "", s)
 
 
+@lru_cache(maxsize=4)
+def _compact_text(text: str) -> str:
+    return _compact(text)
+
+
 def unique_quote(text: str, start: int, end: int) -> tuple[str, int]:
     """The clause around start:end, widened clause by clause until it occurs once in the text (whitespace dropped)."""
-    flat = _compact(text)
+    flat = _compact_text(text)
     q0, q1 = clause_bounds(text, start, end)
     q1 = max(q1, end)
     for _ in range(20):
@@ -182,6 +191,10 @@ def build_proposals(text: str, figures: list[Figure]) -> list[Proposal]:
             else fig.quote[0]
         )
         quote, _ = unique_quote(text, q0, fig.quote[1])  # a growth rate is quoted with the figure it qualifies
+        times = _compact_text(text).count(quote)
+        if times > 1:
+            fig.evidence.append(f"the quote occurs {times} times in the text: lengthen it by hand")
+            fig.confidence = round(max(fig.confidence - 0.3, 0.1), 2)
         line = text.count("\n", 0, fig.start) + 1
         proposal = Proposal(f"p{n:03d}", fig, ind, quote, line, sentence)
         if not ind.reused and not ind.slug:

@@ -155,17 +155,46 @@ def resolve_place(name: str, home: str = "") -> tuple[Division | None, float, st
     return None, 0.0, f"{len(candidates)} NBS divisions of that name: a person must choose"
 
 
+@lru_cache(maxsize=1)
+def _county_names() -> tuple[tuple[str, tuple[Division, ...]], ...]:
+    levels = ("CountyLevelDivision", "PrefectureLevelDivision")
+    return tuple(
+        (name, tuple(d for d in ds if d.level in levels and d.name.startswith(name)))
+        for name, ds in divisions().items()
+        if len(name) >= 2 and any(d.level in levels for d in ds)
+    )
+
+
 def home_division(text: str) -> str:
     """The county-level (or higher) division the text names most often: whose document it is likely to be."""
     counts: dict[str, int] = {}
-    for name, ds in divisions().items():
-        if len(name) < 2:
-            continue
+    for name, ds in _county_names():
         n = text.count(name)
         for d in ds:
-            if n and d.level in ("CountyLevelDivision", "PrefectureLevelDivision") and d.name.startswith(name):
+            if n:
                 counts[d.code] = counts.get(d.code, 0) + n * len(name)
     return max(counts, key=lambda c: counts[c]) if counts else ""
+
+
+@lru_cache(maxsize=1)
+def _first_chars() -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for name in divisions():
+        if len(name) >= 2:
+            lengths.setdefault(name[0], set()).add(len(name))
+    return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
+
+
+def _place_matches(flat: str) -> list[tuple[int, str]]:
+    """Every (position, name) where a division name is written, longest names first."""
+    names, first = divisions(), _first_chars()
+    found = [
+        (i, flat[i : i + length])
+        for i, ch in enumerate(flat)
+        for length in first.get(ch, ())
+        if flat[i : i + length] in names
+    ]
+    return sorted(found, key=lambda m: -len(m[1]))
 
 
 def _add(found: dict[tuple[int, int], Name], name: Name) -> None:
@@ -281,23 +310,20 @@ def propose_names(text: str) -> list[Name]:
     # 6. places: NBS division names and their short forms
     home = home_division(text)
     taken: set[int] = set()
-    for name in sorted((n for n in divisions() if len(n) >= 2), key=len, reverse=True):
-        at = flat.find(name)
-        while at != -1:
-            span = set(range(at, at + len(name)))
-            d, conf, why = resolve_place(name, home) if not span & taken else (None, 0.0, "")
-            short = d is not None and d.name != name
-            near = d is not None and (d.level in ("Province", "PrefectureLevelDivision") or d.code.startswith(home[:4]))
-            local = d is not None and (
-                d.level in ("Province", "PrefectureLevelDivision")
-                or d.code.startswith(
-                    home[:2] if d.level != "TownshipLevelDivision" else home[:4] if home.endswith("00") else home[:6]
-                )
+    for at, name in _place_matches(flat):
+        span = set(range(at, at + len(name)))
+        d, conf, why = resolve_place(name, home) if not span & taken else (None, 0.0, "")
+        short = d is not None and d.name != name
+        near = d is not None and (d.level in ("Province", "PrefectureLevelDivision") or d.code.startswith(home[:4]))
+        local = d is not None and (
+            d.level in ("Province", "PrefectureLevelDivision")
+            or d.code.startswith(
+                home[:2] if d.level != "TownshipLevelDivision" else home[:4] if home.endswith("00") else home[:6]
             )
-            if d is not None and (near if short else local or not home):
-                taken |= span
-                _add(found, Name(at, at + len(name), name, d.level, [why], conf, (d.code, d.level)))
-            at = flat.find(name, at + 1)
+        )
+        if d is not None and (near if short else local or not home):
+            taken |= span
+            _add(found, Name(at, at + len(name), name, d.level, [why], conf, (d.code, d.level)))
     return sorted(found.values(), key=lambda n: (n.start, -n.end))
 
 

@@ -8,6 +8,7 @@ that the figure's quote comes from.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -176,11 +177,17 @@ SHARE_WORDS = re.compile("率|比重|占|比例|覆盖")
 DECLINE_WORDS = re.compile("下降|减少|降低|回落|降幅")
 
 
+@lru_cache(maxsize=8)
+def _breaks(text: str, breaks: str) -> tuple[int, ...]:
+    return tuple(i for i, ch in enumerate(text) if ch in breaks)
+
+
 def clause_bounds(text: str, start: int, end: int, breaks: str = CLAUSE_BREAKS) -> tuple[int, int]:
     """The clause around a span: from the last break before it to the next break after it."""
-    left = max(text.rfind(ch, 0, start) for ch in breaks) + 1
-    rights = [i for i in (text.find(ch, end) for ch in breaks) if i != -1]
-    return left, min(rights, default=len(text))
+    at = _breaks(text, breaks)
+    i = bisect.bisect_left(at, start)
+    j = bisect.bisect_left(at, end)
+    return (at[i - 1] + 1 if i else 0), (at[j] if j < len(at) else len(text))
 
 
 def _inside_quotation(text: str, start: int, end: int) -> bool:
