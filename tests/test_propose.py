@@ -255,6 +255,16 @@ def test_accept_rejects_a_bad_table_in_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "decision must be accept, reject or empty" in err
     assert run(argv[:4] + ["--out", str(tmp_path / "a.ttl")]) == 2
     assert "--accept needs --area" in capsys.readouterr().err
+    for table_text, message in [
+        ("id,decision,indicator\np001,accept,Not A Slug\n", "is not a slug"),
+        ("id,decision,measure\np001,accept,volume\n", "measure 'volume' is not one of"),
+        ("id,decision\np999,accept\n", "are not proposals of"),
+        ("name,value\n", "not a review table"),
+    ]:
+        table.write_text(table_text, encoding="utf-8")
+        assert run(argv) == 2, table_text
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
 
 
 # --- floors on the 2023 review, so that a regression fails ---

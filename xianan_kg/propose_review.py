@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -47,6 +48,8 @@ COLUMNS = (
     "evidence",
 )
 DECISIONS = ("", "accept", "reject")
+MEASURES = ("amount", "count", "growth", "share", "multiple", "threshold", "rank")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def rows(text: str, proposals: list[Proposal]) -> list[dict[str, str]]:
@@ -171,6 +174,8 @@ def read_decisions(path: Path) -> dict[str, dict[str, str]]:
             table = {r["id"]: r for r in reader}
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a CSV table ({exc})") from None
     for pid, r in table.items():
         if (r.get("decision") or "").strip().lower() not in DECISIONS:
             raise InputError(f"{path}: {pid}: decision must be accept, reject or empty, not {r['decision']!r}")
@@ -228,6 +233,12 @@ def accepted_turtle(
             )
             blocks.append(indicators[ind_slug] + "\n")
         measure = (r.get("measure") or f.measure).strip()
+        if measure not in MEASURES:
+            raise InputError(f"{p.pid}: measure {measure!r} is not one of {', '.join(MEASURES)}")
+        if not SLUG.fullmatch(ind_slug):
+            raise InputError(
+                f"{p.pid}: indicator {ind_slug!r} is not a slug (lower-case ASCII words joined by hyphens)"
+            )
         slug = f"{ind_slug}{'' if measure in ('amount', 'count') else '-' + measure}-{ref_year or 'year'}"
         place = area.strip("<>").replace(":", "/").rsplit("/", 1)[-1]
         prefix = (place if place != "xianan" else "") if slug_prefix is None else slug_prefix
