@@ -236,6 +236,9 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
     s, e, written = m.start(), m.end(), m.group()
     chinese = not written[0].isdigit()
     before, after = text[max(0, s - 1) : s], text[e : e + 4]
+    rank = RANK.search(text[max(0, s - 12) : s])
+    if rank and rank.end() == min(s, 12):
+        return _rank_figure(text, s, e, written, chinese, rank.group(1))
     skip = _not_a_figure(text, s, e, written, chinese)
     if skip:
         return None if chinese else Skipped(s, e, written, skip)
@@ -331,6 +334,23 @@ def _figure_at(text: str, m: re.Match[str]) -> Figure | Skipped | None:
         decline=decline,
     )
     fig.confidence = _confidence(fig, before, after)
+    return fig
+
+
+RANK = re.compile("(位列|位居|排名|排在|居)[\u4e00-\u9fff]{0,6}?第$")
+
+
+def _rank_figure(text: str, s: int, e: int, written: str, chinese: bool, verb: str) -> Figure | None:
+    """位列全市第一: a rank (第 N after 位列/位居/排名), with the rank as its value."""
+    stated = _chinese_value(written) if chinese else Decimal(written)
+    if stated is None:
+        return None
+    unit = scheme_units().get("名次") or Unit("unit-rank", "名次", "rank", "unit-rank", Decimal(1), True, "rank")
+    start = s - 1
+    c0, _ = clause_bounds(text, start, e)
+    fig = Figure(start, e, written, stated, unit, "rank", [], "", "chinese" if chinese else "arabic", (c0, e))
+    fig.evidence.append(f"第{written} after {verb}: a rank")
+    fig.confidence = 0.75 if chinese else 0.9
     return fig
 
 
