@@ -342,3 +342,35 @@ def test_accepted_figures_of_the_review_pass_validate_with_the_data(tmp_path):
     assert run([*argv, "--slug-prefix", "proposed", "--out", str(accepted)]) == 0
     assert len(list(Graph().parse(accepted).subjects(RDF.type, XK.Figure))) == 100
     assert run(["validate", *map(str, sorted(paths.DATA_DIR.glob("*.ttl"))), str(accepted)]) == 0
+
+
+def test_random_texts_give_a_draft_that_parses():
+    """Whatever the mix of digits, units, qualifiers and punctuation, the draft is Turtle and quotes its text."""
+    import random
+
+    from xianan_kg.propose_draft import draft
+
+    pool = list(
+        "0123456789.%‰一二两三十百千万亿元亩个家户人倍多余近超过以上左右约预计累计同比增长下降第位列“”《》〔〕(),,。;、:\n"
+    ) + [
+        "咸安区",
+        "项目",
+        "PM",
+        "年",
+        "月",
+        "日",
+        "百分之",
+        "示范县",
+        "园区",
+    ]
+    rng = random.Random(17)
+    for _ in range(60):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 60)))
+        result = propose_text(text, "0" * 64)
+        turtle = draft(Path("r.txt"), "0" * 64, text, result.proposals, result.names, result.skipped, result.ref_year)
+        g = Graph().parse(data=turtle, format="turtle")
+        flat = re.sub(r"\s", "", text)
+        for quote in g.objects(None, XK.quote):
+            assert re.sub(r"\s", "", str(quote)) in flat, (text, str(quote))
+        for fig in g.subjects(RDF.type, XK.Figure):
+            assert g.value(fig, XK.statedValue) is not None and g.value(fig, XK.value) is not None
