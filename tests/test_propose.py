@@ -374,3 +374,51 @@ def test_random_texts_give_a_draft_that_parses():
             assert re.sub(r"\s", "", str(quote)) in flat, (text, str(quote))
         for fig in g.subjects(RDF.type, XK.Figure):
             assert g.value(fig, XK.statedValue) is not None and g.value(fig, XK.value) is not None
+
+
+def test_accepted_names_join_the_figures_in_text_order(tmp_path, capsys):
+    src = tmp_path / "n.txt"
+    src.write_text(
+        "咸安区新增就业5434人。京东物流供应链基地、汀泗桥红色文化旅游区等一批项目签约落户。", encoding="utf-8"
+    )
+    table, names = tmp_path / "f.csv", tmp_path / "n.csv"
+    argv = ["propose", str(src), "--out", str(tmp_path / "d.ttl"), "--table", str(table), "--names-table", str(names)]
+    assert run(argv) == 0
+    rows = list(csv.DictReader(names.open(encoding="utf-8")))
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["咸安区"]["nbs_code"] == "421202" and by_name["咸安区"]["class"] == "CountyLevelDivision"
+    assert "京东物流供应链基地" in by_name
+    for r in rows:
+        if r["name"] == "京东物流供应链基地":
+            r.update(decision="accept", **{"class": "Facility", "slug": "jd-logistics-base", "label_en": "JD base"})
+        elif r["name"] == "咸安区":
+            r.update(decision="accept", slug="xianan-district", label_en="Xian'an District")
+    with names.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    figures = list(csv.DictReader(table.open(encoding="utf-8")))
+    figures[0]["decision"] = "accept"
+    with table.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(figures[0]))
+        w.writeheader()
+        w.writerows(figures)
+    out = tmp_path / "a.ttl"
+    argv = ["propose", str(src), "--accept", str(table), "--accept-names", str(names), "--area", "xkp:xianan"]
+    assert run([*argv, "--out", str(out)]) == 0
+    assert "1 of 1 figures and 2 names" in capsys.readouterr().out
+    text = out.read_text("utf-8")
+    assert (
+        text.index("xkp:xianan-district a xk:CountyLevelDivision")
+        < text.index("a xk:Figure")
+        < text.index("xkf:jd-logistics-base a xk:Facility")
+    )
+    g = Graph().parse(out)
+    assert str(g.value(URIRef("https://xianan-kg.example.org/id/place/xianan-district"), XK.divisionCode)) == "421202"
+    rows[0].update(decision="accept", slug="", label_en="")
+    with names.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert run([*argv, "--out", str(out)]) == 2
+    assert "an accepted name needs a slug" in capsys.readouterr().err

@@ -19,7 +19,14 @@ from .errors import InputError, UserError
 from .propose_draft import Proposal, build_proposals, draft
 from .propose_names import Name, propose_names
 from .propose_numbers import Skipped, scan
-from .propose_review import accepted_turtle, read_decisions, review_csv, review_html
+from .propose_review import (
+    accepted_name_blocks,
+    accepted_turtle,
+    names_csv,
+    read_decisions,
+    review_csv,
+    review_html,
+)
 
 DEFAULT_DATASET = "https://xianan-kg.example.org/id/dataset/figures-2023"
 EPILOG = """\
@@ -103,7 +110,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--review", metavar="FILE.html", help="also write the review table as HTML")
     p.add_argument("--table", metavar="FILE.csv", help="also write the review table as CSV (to edit and --accept)")
     p.add_argument("--year", metavar="YYYY", help="the reference year (default: the year the text writes most often)")
+    p.add_argument(
+        "--names-table", metavar="FILE.csv", help="also write the proposed names as CSV (to edit and --accept)"
+    )
     p.add_argument("--accept", metavar="REVIEW.csv", help="write the figures accepted in this review table instead")
+    p.add_argument("--accept-names", metavar="NAMES.csv", help="with --accept: also the names accepted in this table")
     p.add_argument(
         "--area", metavar="IRI", help="with --accept: the sdmx-dimension:refArea of the figures (e.g. xkp:xianan)"
     )
@@ -136,11 +147,14 @@ def cmd_propose(args: argparse.Namespace) -> int:
             raise InputError(f"{args.accept}: ids {', '.join(unknown[:5])} are not proposals of {source.name}")
         if args.slug_prefix is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", args.slug_prefix):
             raise InputError(f"--slug-prefix {args.slug_prefix!r}: lower-case ASCII words joined by hyphens")
+        name_blocks = []
+        if args.accept_names:
+            name_blocks = accepted_name_blocks(text, run.names, read_decisions(Path(args.accept_names)))
         turtle, n = accepted_turtle(
-            text, run.proposals, decisions, run.ref_year, args.area, args.dataset, args.slug_prefix
+            text, run.proposals, decisions, run.ref_year, args.area, args.dataset, args.slug_prefix, name_blocks
         )
         _write(out, turtle)
-        print(f"accepted {n} of {len(run.proposals)} figures → {out}")
+        print(f"accepted {n} of {len(run.proposals)} figures and {len(name_blocks)} names → {out}")
         return 0
     message = ""
     if not run.proposals and not run.names:
@@ -150,6 +164,8 @@ def cmd_propose(args: argparse.Namespace) -> int:
         _write(Path(args.review), review_html(text, run.proposals, f"Proposals for {source.name}", run.names))
     if args.table:
         _write(Path(args.table), review_csv(text, run.proposals))
+    if args.names_table:
+        _write(Path(args.names_table), names_csv(text, run.names))
     if message:
         print(f"{source}: {message}; wrote an empty draft to {out}", file=sys.stderr)
     else:

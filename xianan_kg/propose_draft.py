@@ -35,6 +35,11 @@ KIND_TO_CLASS = {"Name": "Thing"}
 PREFIXES = """@prefix xk:      <https://xianan-kg.example.org/ontology#> .
 @prefix xkc:     <https://xianan-kg.example.org/id/concept/> .
 @prefix xkp:     <https://xianan-kg.example.org/id/place/> .
+@prefix xko:     <https://xianan-kg.example.org/id/org/> .
+@prefix xkj:     <https://xianan-kg.example.org/id/project/> .
+@prefix xkf:     <https://xianan-kg.example.org/id/facility/> .
+@prefix xkh:     <https://xianan-kg.example.org/id/honour/> .
+@prefix xki:     <https://xianan-kg.example.org/id/initiative/> .
 @prefix xkfig:   <https://xianan-kg.example.org/id/figure/> .
 @prefix xkind:   <https://xianan-kg.example.org/id/indicator/> .
 @prefix xkprop:  <https://xianan-kg.example.org/ontology/proposal#> .

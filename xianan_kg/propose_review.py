@@ -19,6 +19,7 @@ from .propose_draft import (
     indicator_slug,
     qualifier_block,
     turtle_string,
+    unique_quote,
     unit_block,
     zh_label,
 )
@@ -190,9 +191,10 @@ def accepted_turtle(
     area: str,
     dataset: str,
     slug_prefix: str | None = None,
+    name_blocks: list[tuple[int, str]] | None = None,
 ) -> tuple[str, int]:
     """The accepted figures in the conventions of data/README.md, in text order, and how many there are."""
-    blocks: list[str] = []
+    blocks: list[tuple[int, str]] = list(name_blocks or [])
     units: dict[str, str] = {}
     qualifiers: set[str] = set()
     indicators: dict[str, str] = {}
@@ -231,7 +233,7 @@ def accepted_turtle(
                 "    skos:inScheme <https://xianan-kg.example.org/id/indicator-scheme> ;\n"
                 f"    skos:prefLabel {' , '.join(labels)} ."
             )
-            blocks.append(indicators[ind_slug] + "\n")
+            blocks.append((f.start, indicators[ind_slug] + "\n"))
         measure = (r.get("measure") or f.measure).strip()
         if measure not in MEASURES:
             raise InputError(f"{p.pid}: measure {measure!r} is not one of {', '.join(MEASURES)}")
@@ -268,7 +270,7 @@ def accepted_turtle(
             labels.append(turtle_string(label_en) + "@en")
         lines.append(f"    rdfs:label {' , '.join(labels)} ;")
         lines.append(f"    xk:quote {turtle_string(p.quote)} .")
-        blocks.append("\n".join(lines) + "\n")
+        blocks.append((f.start, "\n".join(lines) + "\n"))
     head = [
         "# Figures accepted by a person from the proposals of `xianan-kg propose`, in text order.",
         "",
@@ -278,4 +280,113 @@ def accepted_turtle(
     ]
     head += [u + "\n" for u in units.values()]
     head += [qualifier_block(q, proposed=False) + "\n" for q in sorted(qualifiers)]
-    return "\n".join(head + blocks), count
+    ordered = [b for _, b in sorted(blocks, key=lambda pb: pb[0])]  # stable: an indicator before its figure
+    return "\n".join(head + ordered), count
+
+
+NAME_COLUMNS = ("id", "decision", "name", "class", "nbs_code", "slug", "label_en", "confidence", "quote", "evidence")
+CLASS_PREFIX = {
+    **dict.fromkeys(
+        (
+            "Place",
+            "Area",
+            "NaturalFeature",
+            "Province",
+            "PrefectureLevelDivision",
+            "CountyLevelDivision",
+            "TownshipLevelDivision",
+            "Village",
+        ),
+        "xkp",
+    ),
+    **dict.fromkeys(("Organisation", "GovernmentBody", "Enterprise", "EducationalOrganisation"), "xko"),
+    **dict.fromkeys(("Project", "InvestmentProject", "PublicWorksProject"), "xkj"),
+    **dict.fromkeys(
+        (
+            "Facility",
+            "IndustrialPark",
+            "InnovationCentre",
+            "School",
+            "Kindergarten",
+            "Hospital",
+            "WelfareInstitution",
+            "SportsAndCultureVenue",
+            "Marketplace",
+            "ScenicSpot",
+            "Housing",
+            "ServicePoint",
+        ),
+        "xkf",
+    ),
+    **dict.fromkeys(("Honour", "First"), "xkh"),
+    **dict.fromkeys(
+        (
+            "Initiative",
+            "Programme",
+            "Practice",
+            "ServiceBrand",
+            "FinancialProduct",
+            "RegionalBrand",
+            "Plan",
+            "Strategy",
+        ),
+        "xki",
+    ),
+}
+
+
+def names_csv(text: str, names: list[Name]) -> str:
+    """The proposed names to decide: accept needs a class of our ontology, a slug and an English label."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=NAME_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for i, n in enumerate(names, 1):
+        quote, _ = unique_quote(text, n.start, n.end)
+        w.writerow(
+            {
+                "id": f"n{i:03d}",
+                "decision": "",
+                "name": n.text,
+                "class": n.kind if n.kind != "Name" else "",
+                "nbs_code": n.division[0] if n.division else "",
+                "slug": "",
+                "label_en": "",
+                "confidence": str(n.confidence),
+                "quote": quote,
+                "evidence": "; ".join(n.evidence),
+            }
+        )
+    return buf.getvalue()
+
+
+def accepted_name_blocks(text: str, names: list[Name], decisions: dict[str, dict[str, str]]) -> list[tuple[int, str]]:
+    """The accepted names as nodes of their class, each with its position in the text."""
+    by_id = {f"n{i:03d}": n for i, n in enumerate(names, 1)}
+    unknown = sorted(set(decisions) - set(by_id))
+    if unknown:
+        raise InputError(f"names table: ids {', '.join(unknown[:5])} are not proposed names of this text")
+    blocks = []
+    for nid, r in decisions.items():
+        if (r.get("decision") or "").strip().lower() != "accept":
+            continue
+        n = by_id[nid]
+        cls, slug, label_en = ((r.get(k) or "").strip() for k in ("class", "slug", "label_en"))
+        if cls not in CLASS_PREFIX:
+            raise InputError(f"{nid}: class {cls!r} is not one of our classes ({', '.join(sorted(CLASS_PREFIX))})")
+        if not SLUG.fullmatch(slug) or not label_en:
+            raise InputError(
+                f"{nid}: an accepted name needs a slug (lower-case ASCII words joined by hyphens) and label_en"
+            )
+        quote, _ = unique_quote(text, n.start, n.end)
+        lines = [
+            f"{CLASS_PREFIX[cls]}:{slug} a xk:{cls} ;",
+            f"    rdfs:label {turtle_string(r.get('name') or n.text)}@zh , {turtle_string(label_en)}@en ;",
+        ]
+        code = (r.get("nbs_code") or "").strip()
+        if code:
+            if not re.fullmatch(r"\d{6}|\d{9}", code):
+                raise InputError(f"{nid}: NBS code {code!r} has neither 6 nor 9 digits")
+            lines.append(f'    xk:divisionCode "{code}" ;')
+        lines.append(f"    xk:quote {turtle_string(quote)} .")
+        blocks.append((n.start, "\n".join(lines) + "\n"))
+    return blocks
