@@ -12,6 +12,7 @@ from xianan_kg import __version__
 from xianan_kg.build.pipeline import BuildError, build
 from xianan_kg.cli import link as link_command
 from xianan_kg.cli import query as query_command
+from xianan_kg.propose import command as propose_command
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, NQUADS
@@ -25,7 +26,7 @@ from xianan_kg.validate.validator import load_shapes, validate
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
 # Further subcommands live in their own modules, each with `register(subparsers)`.
-COMMAND_MODULES = (serve_command, query_command, link_command, push_command)
+COMMAND_MODULES = (serve_command, query_command, link_command, push_command, propose_command)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -25,4 +25,5 @@ def ontology_files() -> list[Path]:
 
 def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     """Every Turtle file of facts, sorted so that loading is deterministic."""
-    return sorted(p for p in data_dir.rglob("*.ttl") if "links" not in p.relative_to(data_dir).parts)
+    # links/ are linksets, drafts/ are proposals not yet accepted (see data/drafts/README.md)
+    return sorted(p for p in data_dir.rglob("*.ttl") if not {"links", "drafts"} & set(p.relative_to(data_dir).parts))
