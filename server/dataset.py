@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app
 
 from xianan_kg.rdf.errors import InputError, UserError
-from xianan_kg.rdf.release import ARTIFACT_STEM
+from xianan_kg.rdf.release import ARTIFACT_STEM, QUERIES_DIR
 from xianan_kg.store.base import LocalStore
 from xianan_kg.store.choice import is_endpoint, open_store
 from xianan_kg.store.push import check_loaded
@@ -62,6 +62,8 @@ class PublishedDataset:
     last_modified: datetime
     triples_per_graph: dict[str, int] = field(default_factory=dict)
     cache: AnswerCache | None = None  # answers of repeated queries (cache.py); None with --no-cache
+    files: frozenset[str] = frozenset()  # what manifest.json lists
+    source_file: str | None = None  # the source text's file in the release
 
     @property
     def graph_names(self) -> tuple[str, ...]:
@@ -74,8 +76,15 @@ class PublishedDataset:
         return int(row["n"])
 
     def artifact(self, name: str) -> Path | None:
+        """A file of the release, if its manifest lists it (nothing else in the directory is ever served)."""
+        if name != MANIFEST and name not in self.files:
+            return None
         path = self.config.dist / name
         return path if path.is_file() else None
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.config.dist / QUERIES_DIR
 
 
 def open_dataset(config: ServerConfig) -> PublishedDataset:
@@ -93,6 +102,8 @@ def open_dataset(config: ServerConfig) -> PublishedDataset:
         last_modified=datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC),
         triples_per_graph=counts,
         cache=cache,
+        files=frozenset(manifest.get("files", {})),
+        source_file=manifest.get("source", {}).get("file"),
     )
 
 

@@ -8,12 +8,10 @@ to the selectors' own prefix and suffix and `/source` is a 404.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 
-from xianan_kg.rdf import paths
 from xianan_kg.source.text import SourceText
 
 from .dataset import current_dataset
@@ -45,15 +43,12 @@ class Segment:
 
 
 def published_source() -> SourceText | None:
-    """The source text the build was made from, or None when this checkout's file differs or is missing."""
+    """The source text the build was made from, as the release carries it (None for a release without it)."""
 
     def load() -> SourceText | None:
-        manifest_path = current_dataset().artifact("manifest.json")
-        if manifest_path is None or not paths.SOURCE_FILE.is_file():
-            return None
-        expected = json.loads(manifest_path.read_text(encoding="utf-8")).get("source", {}).get("sha256")
-        source = SourceText.load(paths.SOURCE_FILE)
-        return source if source.sha256 == expected else None
+        dataset = current_dataset()
+        path = dataset.artifact(dataset.source_file) if dataset.source_file else None
+        return None if path is None else SourceText.load(path)  # its sha256 was checked with the manifest
 
     return per_dataset("source", load)
 

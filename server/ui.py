@@ -20,7 +20,7 @@ from .dataset import current_dataset
 from .errors import HttpProblem
 from .i18n import current_language
 from .results import content_type
-from .site import render_page
+from .site import per_dataset, render_page
 from .ui_text import PAGE_TEXT, SCRIPT_TEXT
 
 bp = Blueprint("ui", __name__)
@@ -40,9 +40,14 @@ def client_config(lang: str) -> dict:
     }
 
 
+def release_library() -> dict[str, NamedQuery]:
+    """The question library as the release carries it (read once per dataset version)."""
+    return per_dataset("library", lambda: load_library(current_dataset().queries_dir))
+
+
 @bp.route("/", methods=["GET"])
 def index() -> Response:
-    library = load_library()
+    library = release_library()
     text_of = PAGE_TEXT[current_language()]
     name = request.args.get("name")
     text = request.args.get("query")
@@ -70,7 +75,7 @@ def index() -> Response:
 @bp.route("/queries/<name>.rq", methods=["GET"])
 def library_query(name: str) -> Response:
     """One query of the library as its file reads, comments included (the editor loads examples from here)."""
-    query = load_library().get(name)
+    query = release_library().get(name)
     if query is None:
         raise HttpProblem(404, f"Not Found: no query named {name!r} in the library; see / for the list")
     return Response(query.text, content_type=content_type("application/sparql-query"))

@@ -82,10 +82,14 @@ class LiveServer:
         return self.process.returncode
 
 
-def start_server(dist: Path, *args: str, timeout: float = 60) -> LiveServer:
-    """`xianan-kg serve --port 0 --dist DIST ARGS…`, returned once it answers queries."""
-    cmd = [sys.executable, "-m", "xianan_kg", "serve", "--host", "127.0.0.1", "--port", "0", "--dist", str(dist)]
-    process = subprocess.Popen([*cmd, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def start_server(
+    dist: Path, *args: str, timeout: float = 60, command: list[str] | None = None, cwd: Path | None = None
+) -> LiveServer:
+    """`xianan-kg serve --port 0 --dist DIST ARGS…` (`command` instead of this interpreter's `-m xianan_kg`, run in
+    `cwd`), returned once it answers queries."""
+    program = command or [sys.executable, "-m", "xianan_kg"]
+    cmd = [*program, "serve", "--host", "127.0.0.1", "--port", "0", "--dist", str(dist)]
+    process = subprocess.Popen([*cmd, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd)
     log: list[str] = []
     port: list[int] = []
 

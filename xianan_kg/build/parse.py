@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from xianan_kg.rdf.errors import InputError
-from xianan_kg.rdf.literals import canonical_literal
+from xianan_kg.rdf.literals import canonical_literal, ill_typed
 from xianan_kg.rdf.namespaces import XK, bind_prefixes
 from xianan_kg.rdf.terms import from_ox_term, to_ox_term, typed_literal
 from xianan_kg.source.anchor import QuoteProblem, anchor_quotes
@@ -33,11 +33,14 @@ class Literals:
     def __init__(self) -> None:
         self._canonical: dict[ox.Literal, ox.Literal] = {}
         self.written: dict[ox.Literal, ox.Literal] = {}  # as the rules' store holds it -> as written
+        self.ill_typed = False  # one of them lies outside its datatype's lexical space (a violation)
 
     def canonical(self, literal: ox.Literal) -> ox.Literal:
         out = self._canonical.get(literal)
         if out is None:
             out = self._canonical[literal] = _canonical(literal)
+            if not literal.language and ill_typed(literal.value, literal.datatype.value):
+                self.ill_typed = True
             self.written[typed_literal(out)] = out
         return out
 
@@ -54,6 +57,7 @@ class Parsed:
     triples: list[ox.Triple]  # the data graph, literals canonical, quotes anchored
     quote_problems: list[QuoteProblem]
     blank: bool  # a blank node in the data
+    ill_typed: bool = False  # an ill-typed literal (the validator names it with its file and line)
 
 
 def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) -> Parsed:
@@ -75,7 +79,7 @@ def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) ->
     for s, p, o in quotes:  # the quotes' descriptions; a shorthand that could not be anchored stays
         obj = literals.canonical(to_ox_term(o)) if isinstance(o, Literal) else to_ox_term(o)
         triples.append(ox.Triple(to_ox_term(s), to_ox_term(p), obj))
-    return Parsed(triples, problems, blank)
+    return Parsed(triples, problems, blank, literals.ill_typed)
 
 
 def _parse(path: Path) -> Iterator[ox.Quad]:

@@ -47,6 +47,8 @@ from xianan_kg.rdf.release import (
     GRAPH_ONTOLOGY,
     MANIFEST,
     NQUADS,
+    QUERIES_DIR,
+    SOURCE_DIR,
 )
 from xianan_kg.rdf.serialize import FORMATS, canonical, in_graph, serialize_dataset, union, write_canonical
 from xianan_kg.rdf.terms import TYPED, to_ox_term
@@ -157,6 +159,7 @@ def build(
             out.update(_graph_files(ontology, data, inferred_graph, links))
             out.update(beside.result())
         clock.lap("rdflib files")
+        out.update(release_texts(source))
         out[MANIFEST] = manifest_bytes(source, graphs, counts, out, **({"lean": True} if lean else {}))
         written = publish(dist, out)
         clock.lap("write")
@@ -198,7 +201,7 @@ def _check_and_reason(
 
 def _conforms(store: ox.Store, text: dict[str, bytes], parsed: Parsed) -> bool:
     """Whether the data conforms: quotes placed, no blank node, SHACL core, the shapes' SPARQL constraints."""
-    if parsed.quote_problems or parsed.blank:
+    if parsed.quote_problems or parsed.blank or parsed.ill_typed:
         return False
     shapes = load_shapes()
     if sparql_core_violations(store, shapes, bind_prefixes(Graph())):
@@ -302,6 +305,15 @@ def _graph_files(ontology: Graph, data: Graph, inferred: Graph, links: Graph) ->
     return out
 
 
+def release_texts(source: SourceText, queries: Path = paths.QUERIES_DIR) -> dict[str, bytes]:
+    """The source text and the question library, so that the release is all `serve` needs."""
+    out = {f"{SOURCE_DIR}/{source.path.name}": source.path.read_bytes()}
+    for path in sorted(queries.rglob("*")):
+        if path.is_file():
+            out[f"{QUERIES_DIR}/{path.relative_to(queries).as_posix()}"] = path.read_bytes()
+    return out
+
+
 def manifest_bytes(
     source: SourceText,
     graphs: dict[str, int],
@@ -309,9 +321,10 @@ def manifest_bytes(
     files: dict[str, bytes],
     **more: object,
 ) -> bytes:
-    """manifest.json: the source's digest, triples per graph, entailments by kind, each file's sha256."""
+    """manifest.json: the source's digest, triples per graph, entailments by kind, every file's sha256 (a server
+    serves no file of the release that is not listed here)."""
     manifest = {
-        "source": {"file": str(source.path.relative_to(paths.ROOT)), "sha256": source.sha256},
+        "source": {"file": f"{SOURCE_DIR}/{source.path.name}", "sha256": source.sha256},
         "graphs": graphs,
         "inferred_by_kind": dict(sorted(inferred_by_kind.items())),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
@@ -331,6 +344,7 @@ def publish(dist: Path, files: dict[str, bytes]) -> dict[str, Path]:
     fresh.mkdir()
     try:
         for name, content in files.items():
+            (fresh / name).parent.mkdir(parents=True, exist_ok=True)
             (fresh / name).write_bytes(content)
         store_dir = write_oxigraph_store(fresh)  # ready for `serve --store oxigraph:disk`: opened, never parsed
         if dist.exists():

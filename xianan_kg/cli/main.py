@@ -14,13 +14,14 @@ from xianan_kg.cli import link as link_command
 from xianan_kg.cli import query as query_command
 from xianan_kg.propose import command as propose_command
 from xianan_kg.rdf import paths
-from xianan_kg.rdf.errors import UserError
+from xianan_kg.rdf.errors import InputError, UserError
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, NQUADS
 from xianan_kg.rdf.serialize import FORMATS, QUAD_FORMATS, serialize_dataset, serialize_graph, union
 from xianan_kg.reason.keep import InconsistencyError
 from xianan_kg.server import command as serve_command
 from xianan_kg.source.load import load_sources
 from xianan_kg.store import push as push_command
+from xianan_kg.validate.report import described_in
 from xianan_kg.validate.validator import load_shapes, validate
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
@@ -47,9 +48,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    files = [Path(f) for f in args.files] or None
-    sources = load_sources(data_files=files)
+    """The named files are checked with the rest of data/ beside them (what they refer to is there), and only what
+    they describe is reported; with no file, all of data/."""
+    named = [Path(f) for f in args.files]
+    for path in named:
+        if not path.is_file():
+            raise InputError(f"{path}: file not found")
+    data = paths.data_files()
+    known = {p.resolve() for p in data}
+    sources = load_sources(data_files=data + [p for p in named if p.resolve() not in known])
     report = validate(sources, load_shapes(Path(args.shapes)), reference=args.reference)
+    if named:
+        report = report.about(described_in(named, sources.data))
     print(report.text())
     return EXIT_OK if report.conforms else EXIT_INVALID
 
@@ -112,7 +122,9 @@ def parser() -> argparse.ArgumentParser:
         help="check the data against the SHACL shapes",
         description="Exit 0 when the data conforms, 1 with a report when not, 2 when a file is missing or unparsable.",
     )
-    v.add_argument("files", nargs="*", help="data files to check (default: every .ttl under data/)")
+    v.add_argument(
+        "files", nargs="*", help="data files to check, with the rest of data/ beside them (default: all of data/)"
+    )
     v.add_argument("--shapes", default=str(paths.SHAPES_FILE), help="SHACL shapes file (default: %(default)s)")
     v.add_argument(
         "--reference", action="store_true", help="run pyshacl instead of the compiled SHACL (same report, slower)"

@@ -19,6 +19,8 @@ xsd:integer (so "46400"^^xsd:decimal / "23649"^^xsd:decimal is 1 there, not 1.96
 
 from __future__ import annotations
 
+import datetime
+import logging
 import math
 import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -35,6 +37,9 @@ INTEGER_TYPES = frozenset(
     ).split()
 )
 FLOATING_TYPES = frozenset({XSD.double, XSD.float})
+# rdflib logs a traceback for every literal it cannot convert to a value; ours are judged by `ill_typed` and
+# reported by the validator with their file and line, so that log is only noise.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 DECIMAL_FRACTION_DIGITS = Decimal(1).scaleb(-18)  # pyoxigraph's xsd:decimal: 18 digits after the point
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -120,3 +125,50 @@ def canonicalise_graph(graph: Graph) -> int:
         graph.remove((s, p, o))
         graph.add((s, p, canonical_literal(o)))
     return len(changed)
+
+
+# The lexical spaces of the XSD types the data uses (XML Schema 1.1 Part 2, section 3.3): a literal outside its
+# datatype's is ill-typed, a violation (rdflib would log a traceback and keep it; pyshacl takes any xsd:gYear).
+_TIMEZONE = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
+_LEXICAL_SPACES = {
+    XSD.decimal: _DECIMAL,
+    XSD.boolean: re.compile(r"true|false|1|0"),
+    XSD.gYear: re.compile(_YEAR + _TIMEZONE),
+    XSD.date: re.compile(_YEAR + r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])" + _TIMEZONE),
+    XSD.dateTime: re.compile(
+        _YEAR
+        + r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
+        + _TIMEZONE
+    ),
+    XSD.hexBinary: re.compile(r"(?:[0-9a-fA-F]{2})*"),
+    **{t: _INTEGER for t in INTEGER_TYPES},
+}
+_NON_NEGATIVE = {XSD.nonNegativeInteger, XSD.positiveInteger, XSD.unsignedLong, XSD.unsignedInt}
+
+
+def ill_typed(text: str, datatype: str) -> bool:
+    """Whether `text` lies outside the lexical space of `datatype` (only the XSD types of _LEXICAL_SPACES are
+    judged; whitespace is collapsed as XSD does for these types)."""
+    dt = URIRef(datatype)
+    space = _LEXICAL_SPACES.get(dt)
+    if space is None:
+        return False
+    value = text.strip(" \t\n\r")
+    if not space.fullmatch(value):
+        return True
+    if dt in _NON_NEGATIVE and (
+        value.startswith("-") and int(value) != 0 or (dt == XSD.positiveInteger and int(value) < 1)
+    ):
+        return True
+    return dt in (XSD.date, XSD.dateTime) and not _real_date(value)
+
+
+def _real_date(value: str) -> bool:
+    """A day that exists (30 February does not), for years the calendar module reads."""
+    year, month, day = value.lstrip("-")[:10].split("-")
+    try:
+        datetime.date(int(year), int(month), int(day[:2]))
+    except ValueError:
+        return not (1 <= int(year) <= 9999)  # beyond Python's calendar: the pattern has judged it
+    return True

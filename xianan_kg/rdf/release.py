@@ -18,6 +18,8 @@ NQUADS = f"{ARTIFACT_STEM}.nq"
 OXIGRAPH_DIRECTORY = f"{ARTIFACT_STEM}.oxigraph"  # in dist/, next to the .nq it was loaded from
 STORE_STAMP = "xianan-kg-build.json"  # inside the directory: which .nq (by sha256) it holds
 STYLESHEET = "ontology.css"  # of the ontology's documentation
+SOURCE_DIR = "source"  # the source texts, as the build read them
+QUERIES_DIR = "queries"  # the question library and its expected answers
 
 
 def document_name(lang: str) -> str:

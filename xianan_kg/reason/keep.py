@@ -27,7 +27,7 @@ class Inference:
 
     def summary(self) -> str:
         rows = [f"  {n:6d}  {kind}" for kind, n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-        return f"{len(self.graph)} inferred triples:\n" + "\n".join(rows)
+        return f"{sum(self.counts.values())} inferred triples:\n" + "\n".join(rows)
 
 
 def _keep(s: object, p: object, o: object) -> bool:

@@ -37,6 +37,7 @@ class Sources:
     data: Graph
     source: SourceText
     quote_problems: list[QuoteProblem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # the data files, to name where a problem is
 
     def combined(self) -> Graph:
         graph = bind_prefixes(Graph())
@@ -70,6 +71,7 @@ def load_sources(
         raise InputError(f"{source_file}: source text not found")
     source = SourceText.load(source_file)
     ontology = load_ontology(ontology_files)
-    data = load_data(data_files)
+    files = paths.data_files() if data_files is None else list(data_files)
+    data = load_data(files)
     problems = anchor_quotes(data, source)
-    return Sources(ontology, data, source, problems)
+    return Sources(ontology, data, source, problems, files)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+from xianan_kg.rdf.literals import ill_typed
 
 
 @dataclass(frozen=True, order=True)
@@ -27,6 +30,10 @@ class ValidationReport:
     @property
     def conforms(self) -> bool:
         return not any(v.severity == "Violation" for v in self.violations)
+
+    def about(self, focus: set[str]) -> ValidationReport:
+        """Only the violations whose focus node is one of `focus` (as the report names nodes)."""
+        return ValidationReport([v for v in self.violations if v.focus in focus])
 
     def text(self) -> str:
         if not self.violations:
@@ -82,3 +89,41 @@ def blank_node_violations(data: Graph) -> list[Violation]:
         Violation(focus=node, path=_short(URIRef(pred), data), message="blank node in the data: give every node an IRI")
         for pred, node in found
     ]
+
+
+def ill_typed_violations(data: Graph, files: list[Path]) -> list[Violation]:
+    """Literals outside their datatype's lexical space ("abc"^^xsd:decimal, "2023-ish"^^xsd:gYear), each named
+    with the file and line that writes it."""
+    out = []
+    texts: dict[Path, list[str]] = {}
+    for s, p, o in sorted(data):
+        if not isinstance(o, Literal) or o.datatype is None or not ill_typed(str(o), str(o.datatype)):
+            continue
+        where = _written_at(str(o), files, texts)
+        datatype = _short(o.datatype, data)
+        message = f'{where}ill-typed literal "{o}"^^{datatype}: not a value of {datatype}'
+        out.append(Violation(focus=_short(s, data), path=_short(p, data), message=message, shape="datatype"))
+    return out
+
+
+def _written_at(lexical: str, files: list[Path], texts: dict[Path, list[str]]) -> str:
+    """ "FILE:LINE: " of the first line writing the literal, or "" when no file shows it as written."""
+    needle = f'"{lexical}"^^'
+    for path in files:
+        if path not in texts:
+            try:
+                texts[path] = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                texts[path] = []
+        for number, line in enumerate(texts[path], start=1):
+            if needle in line:
+                return f"{path}:{number}: "
+    return ""
+
+
+def described_in(files: list[Path], names: Graph) -> set[str]:
+    """The subjects the files describe, named as a report names them (prefixed by `names`' prefixes)."""
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return {_short(s, names) for s in set(graph.subjects())} | {str(s) for s in set(graph.subjects())}

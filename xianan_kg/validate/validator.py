@@ -19,7 +19,7 @@ from xianan_kg.validate.constraints import (
     sparql_constraints,
 )
 from xianan_kg.validate.reference import shacl_violations
-from xianan_kg.validate.report import ValidationReport, Violation, blank_node_violations
+from xianan_kg.validate.report import ValidationReport, Violation, blank_node_violations, ill_typed_violations
 from xianan_kg.validate.shacl import sparql_core_violations
 
 
@@ -39,6 +39,7 @@ def validate(sources: Sources, shapes: Graph | None = None, reference: bool = Fa
         for p in sources.quote_problems
     ]
     violations += blank_node_violations(sources.data)
+    violations += ill_typed_violations(sources.data, sources.files)
     violations += checker(sources.data, sources.ontology, shapes)
     return ValidationReport(violations)
 
