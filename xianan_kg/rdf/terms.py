@@ -98,3 +98,20 @@ def typed_literal(literal: ox.Literal) -> ox.Literal:
     if literal.datatype.value == _XSD_STRING:
         return literal
     return ox.Literal(literal.value, datatype=ox.NamedNode(TYPED + literal.datatype.value))
+
+
+def from_stored_term(term: OxTerm) -> Node:
+    """The rdflib term a store holds under `Terms.literal`'s encoding (a typed literal under TYPED + its datatype
+    comes back as written)."""
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(TYPED):
+        return Literal(term.value, datatype=URIRef(term.datatype.value[len(TYPED) :]))
+    return from_ox_term(term)
+
+
+def plain_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term with the same str() (all a report keeps of a binding: IRI, label or lexical form)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value)

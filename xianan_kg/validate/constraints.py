@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from xianan_kg.rdf.terms import plain_term
 from xianan_kg.validate.report import Violation, result_violation
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ def constraint_violations(
     store = ox.Store()
     store.extend(ox.parse(graph_text, format=ox.RdfFormat.N_TRIPLES))  # keeps the blank-node labels
     return [
-        _violation(constraint, rdflib_node(focus), row, data, shapes)
+        _violation(constraint, plain_term(focus), row, data, shapes)
         for constraint, focus, rows in constraint_solutions(store, constraints)
         for row in _distinct(rows, rows.variables, as_written)
     ]
@@ -191,7 +192,7 @@ class WrittenLiterals:
         self, term: ox.NamedNode | ox.BlankNode | ox.Literal, focus: Node | None = None, path: Node | None = None
     ) -> Node:
         if not isinstance(term, ox.Literal) or term.language or term.datatype.value in _KEPT_AS_WRITTEN:
-            return rdflib_node(term)
+            return plain_term(term)
         datatype = URIRef(term.datatype.value)
         key = _key(Literal(term.value, datatype=datatype))
         written = set()
@@ -208,7 +209,7 @@ class WrittenLiterals:
             written = self._by_datatype[datatype].get(key, set())
         if len(written) > 1:
             raise Unsupported(f"a result's value {term} is written {len(written)} ways in the data")
-        return Literal(next(iter(written))) if written else rdflib_node(term)
+        return Literal(next(iter(written))) if written else plain_term(term)
 
     def _index(self, datatype: URIRef) -> dict[object, set[str]]:
         index: dict[object, set[str]] = {}
@@ -262,12 +263,3 @@ def _violation(
         shape=constraint.shape,
         severity=constraint.severity,
     )
-
-
-def rdflib_node(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term with the same str() (all a report keeps of a binding: IRI, label or lexical form)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    return Literal(term.value)

@@ -45,8 +45,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from xianan_kg.rdf.terms import TYPED, Terms, from_ox_term
-from xianan_kg.validate.constraints import Unsupported, check_supported, core_shapes, only_message, rdflib_node
+from xianan_kg.rdf.terms import TYPED, Terms, from_stored_term, plain_term
+from xianan_kg.validate.constraints import Unsupported, check_supported, core_shapes, only_message
 from xianan_kg.validate.report import Violation, result_violation
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -104,10 +104,10 @@ def sparql_core_violations(store: ox.Store, shapes: Graph, names: Graph) -> list
         result_violation(
             names,
             shapes,
-            focus=_rdflib(r.focus),
+            focus=from_stored_term(r.focus),
             path=r.path,
             message=validator.message(r.shape),
-            value=None if r.value is None else rdflib_node(r.value),  # as pyshacl shows a value
+            value=None if r.value is None else plain_term(r.value),  # as pyshacl shows a value
             shape=r.shape,
             severity=core.value(r.shape, SH.severity),
         )
@@ -135,9 +135,9 @@ def sparql_core_results(store: ox.Store, shapes: Graph) -> list[CoreResult]:
     core = core_shapes(shapes)
     return [
         CoreResult(
-            focus=_rdflib(r.focus),
+            focus=from_stored_term(r.focus),
             path=r.path,
-            value=None if r.value is None else _rdflib(r.value),
+            value=None if r.value is None else from_stored_term(r.value),
             shape=r.shape,
             component=r.component,
             severity=URIRef(core.value(r.shape, SH.severity) or SH.Violation),
@@ -512,7 +512,7 @@ class _Validator:
             rows = self._within(f"{select} {{ {values} {binds} FILTER({' || '.join(flags)}) }}", this)
         for row in rows:
             value = row["v"]
-            term = _rdflib(value)
+            term = from_stored_term(value)
             for (kind, check), k in zip(checks, flags, strict=True):
                 if row[k[1:]].value == "true" and check.fails(term):
                     out.append(_Result(row["this"], value, shape, path, kind))
@@ -641,7 +641,7 @@ class _Validator:
         kind = SH.LessThanConstraintComponent if strict else SH.LessThanOrEqualsConstraintComponent
         out = []
         for row in rows:
-            if not _ordered(_rdflib(row["v"]), _rdflib(row["o"]), strict):
+            if not _ordered(from_stored_term(row["v"]), from_stored_term(row["o"]), strict):
                 out.append(_Result(row["this"], row["v"], shape, path, kind))
         return out
 
@@ -908,10 +908,3 @@ def _numeric(var: str) -> str:
 
 def _decimal(bound: Literal) -> str:
     return f'"{bound}"^^<{XSD.decimal}>'
-
-
-def _rdflib(term: Term) -> Node:
-    """The rdflib term that was stored (a typed literal comes back under its written datatype)."""
-    if isinstance(term, ox.Literal) and term.datatype.value.startswith(TYPED):
-        return Literal(term.value, datatype=URIRef(term.datatype.value[len(TYPED) :]))
-    return from_ox_term(term)
