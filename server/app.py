@@ -8,7 +8,9 @@ from . import dashboard, execution, linked_data, protocol, search, site, source_
 from .config import ServerConfig
 from .dataset import PublishedDataset, open_dataset
 from .errors import register_error_handlers
+from .framing import register_framing_checks
 from .headers import register_header_hooks
+from .hosts import register_host_hooks
 
 
 def create_app(config: ServerConfig | None = None, dataset: PublishedDataset | None = None) -> Flask:
@@ -20,6 +22,8 @@ def create_app(config: ServerConfig | None = None, dataset: PublishedDataset | N
     execution.init_app(app, dataset.store, dataset.config.limits, dataset.config.store)  # query processes
     register_header_hooks(app)
     register_error_handlers(app)
+    register_host_hooks(app)
+    register_framing_checks(app)
     app.register_blueprint(protocol.bp)
     app.register_blueprint(linked_data.bp)
     app.register_blueprint(ui.bp)

@@ -67,6 +67,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=BASE,
         help="IRI prefix served at this server's paths: <BASE>X is at /X (default: %(default)s)",
     )
+    p.add_argument(
+        "--trusted-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a Host header that links and descriptions may name (repeatable); loopback names and the base IRI's "
+        "host are always trusted, any other host gets links under --base-iri",
+    )
     p.set_defaults(func=cmd_serve)
 
 
@@ -89,7 +97,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ServerConfig.limits, timeout=args.query_timeout, max_rows=args.max_rows, max_concurrent=args.threads
     )
     config = ServerConfig(
-        dist=Path(args.dist), store=args.store, base_iri=args.base_iri, cache=args.cache, limits=limits
+        dist=Path(args.dist),
+        store=args.store,
+        base_iri=args.base_iri,
+        cache=args.cache,
+        limits=limits,
+        trusted_hosts=(*ServerConfig.trusted_hosts, *args.trusted_host),
     )
     app = create_app(config)
     gc.freeze()  # the loaded store's objects are shared with every worker; the collector leaves them be

@@ -22,6 +22,7 @@ class ServerConfig:
     cache_max_bytes: int = 64 * 2**20  # per worker process
     cache_max_entry_bytes: int = 2 * 2**20  # a larger answer is computed every time
     limits: QueryLimits = QueryLimits()  # time, rows, bytes, memory, processes of a query (limits.py)
+    trusted_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")  # Host headers links may name (hosts.py)
 
     @property
     def id_space(self) -> str:

@@ -21,6 +21,7 @@ from .descriptions import service_description
 from .errors import HttpProblem
 from .execution import QueryJob, run_query
 from .headers import dataset_response
+from .hosts import external_url, this_url
 from .negotiation import NotAcceptable, negotiate
 from .results import DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES, content_type, document_response
 from .sparql_request import SparqlRequest, read_sparql_request
@@ -56,6 +57,11 @@ def guarded_shape(query: str, dataset: PublishedDataset) -> QueryShape:
     return shape
 
 
+def unique(graphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Each graph once, in the order given: the engine would merge a graph named twice twice, doubling counts."""
+    return tuple(dict.fromkeys(graphs))
+
+
 def select_dataset(
     op: SparqlRequest, shape: QueryShape, dataset: PublishedDataset
 ) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -65,9 +71,9 @@ def select_dataset(
             message = foreign_graphs(names, dataset.graph_names, source)
             if message:
                 raise HttpProblem(400, f"Bad Request: {message}")
-        return op.default_graphs, op.named_graphs
+        return unique(op.default_graphs), unique(op.named_graphs)
     if shape.has_dataset_clause:  # the guard has checked they are ours
-        return shape.from_graphs, shape.from_named_graphs
+        return unique(shape.from_graphs), unique(shape.from_named_graphs)
     return None, None
 
 
@@ -75,7 +81,7 @@ def describe_service() -> Response:
     media_type = negotiate(request.headers.get("Accept"), ["text/html", *DOCUMENT_MEDIA_TYPES], GRAPH_ALIASES)
     if media_type == "text/html":
         return redirect(url_for("ui.index"), code=303)
-    graph = service_description(current_dataset(), request.base_url, url_for("linked_data.void", _external=True))
+    graph = service_description(current_dataset(), this_url(), external_url("linked_data.void"))
     return dataset_response(document_response(graph, media_type))
 
 
