@@ -68,6 +68,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="IRI prefix served at this server's paths: <BASE>X is at /X (default: %(default)s)",
     )
     p.add_argument(
+        "--memory-budget",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="memory for the whole server: loaded data, workers, caches and query processes; each query process "
+        "gets an equal share of what is left, and a query past it is answered 503 (default: half the machine's "
+        "memory, at most 4096)",
+    )
+    p.add_argument(
         "--trusted-host",
         action="append",
         default=[],
@@ -80,7 +89,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app  # Flask and gunicorn are imported only when serving
+    from .budget import machine_budget_mb, plan_memory, resident_mb
     from .config import ServerConfig
+    from .dataset import open_dataset
     from .gunicorn_runner import GunicornServer, announce, query_process_hooks
 
     parts = urlsplit(args.base_iri)
@@ -104,7 +115,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         limits=limits,
         trusted_hosts=(*ServerConfig.trusted_hosts, *args.trusted_host),
     )
-    app = create_app(config)
+    dataset = open_dataset(config)  # loaded first: the budget's share for queries is what the data leaves
+    budget = machine_budget_mb() if args.memory_budget is None else args.memory_budget
+    try:
+        plan = plan_memory(
+            budget, resident_mb(), args.workers, args.threads, config.cache_max_bytes if args.cache else 0
+        )
+    except ValueError as exc:
+        raise UserError(f"--memory-budget {budget}: {exc}") from None
+    dataset.config = config = replace(
+        config, limits=replace(limits, memory_mb=plan.query_mb, server_memory=plan.describe())
+    )
+    app = create_app(config, dataset)
     gc.freeze()  # the loaded store's objects are shared with every worker; the collector leaves them be
     host = f"[{args.host}]" if ":" in args.host else args.host
     options = {
