@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import dashboard, execution, linked_data, protocol, search, site, source_text, ui
+from . import dashboard, execution, fairness, linked_data, protocol, search, site, source_text, ui
 from .config import ServerConfig
 from .dataset import PublishedDataset, open_dataset
 from .errors import register_error_handlers
@@ -20,6 +20,7 @@ def create_app(config: ServerConfig | None = None, dataset: PublishedDataset | N
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.extensions["xianan_kg"] = dataset = dataset or open_dataset(config)
     execution.init_app(app, dataset.store, dataset.config.limits, dataset.config.store)  # query processes
+    fairness.init_app(app, dataset.config.fair_share, dataset.config.limits.timeout)  # before workers fork
     register_header_hooks(app)
     register_error_handlers(app)
     register_host_hooks(app)

@@ -77,6 +77,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "memory, at most 4096)",
     )
     p.add_argument(
+        "--client-seconds",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="query time each client address may use per minute; beyond it, 429 with Retry-After "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--client-concurrency",
+        type=int,
+        default=3,
+        metavar="N",
+        help="queries one client address may run at once; one more is a 429 (default: %(default)s)",
+    )
+    p.add_argument(
         "--trusted-host",
         action="append",
         default=[],
@@ -92,6 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .budget import machine_budget_mb, plan_memory, resident_mb
     from .config import ServerConfig
     from .dataset import open_dataset
+    from .fairness import FairShare
     from .gunicorn_runner import GunicornServer, announce, query_process_hooks
 
     parts = urlsplit(args.base_iri)
@@ -104,6 +120,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port}: not a TCP port")
     if not 0 < args.query_timeout <= 3600 or args.max_rows < 1:
         raise UserError("--query-timeout must be between 0 and 3600 seconds, --max-rows at least 1")
+    if not 0 < args.client_seconds <= 3600 or args.client_concurrency < 1:
+        raise UserError("--client-seconds must be between 0 and 3600, --client-concurrency at least 1")
     limits = replace(
         ServerConfig.limits, timeout=args.query_timeout, max_rows=args.max_rows, max_concurrent=args.threads
     )
@@ -114,6 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cache=args.cache,
         limits=limits,
         trusted_hosts=(*ServerConfig.trusted_hosts, *args.trusted_host),
+        fair_share=FairShare(seconds=args.client_seconds, concurrent=args.client_concurrency),
     )
     dataset = open_dataset(config)  # loaded first: the budget's share for queries is what the data leaves
     budget = machine_budget_mb() if args.memory_budget is None else args.memory_budget

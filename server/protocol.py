@@ -20,6 +20,7 @@ from .dataset import PublishedDataset, current_dataset
 from .descriptions import service_description
 from .errors import HttpProblem
 from .execution import QueryJob, run_query
+from .fairness import fair_share
 from .headers import dataset_response
 from .hosts import external_url, this_url
 from .negotiation import NotAcceptable, negotiate
@@ -104,7 +105,8 @@ def endpoint() -> Response:
     cache_key = answer_key(dataset.version, op.query, default, named, accept)
     if (cached := lookup(dataset.cache, cache_key)) is not None:
         return dataset_response(cached)
-    outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept))
+    with fair_share():  # 429 past the client's query time or concurrency
+        outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept))
     if outcome.status != 200:
         raise HttpProblem(outcome.status, outcome.message)
     response = Response(outcome.body, content_type=content_type(outcome.media_type))
