@@ -23,6 +23,9 @@ from xianan_kg.errors import UserError
 from xianan_kg.namespaces import BASE
 from xianan_kg.store import STORE_HELP, store_argument
 
+REQUEST_THREADS = 4  # request threads per query process: a request waiting for a process holds a thread, and
+# a well-behaved client must still reach the pool (and its priority queue) while greedy ones wait there
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommand to the `xianan-kg` parser."""
@@ -38,7 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="TCP port; 0 picks a free one (default: %(default)s)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="query processes per worker; it serves 4 request threads per process (default: %(default)s)",
+    )
     p.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
     p.add_argument(
         "--cache",
@@ -152,7 +160,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "bind": f"{host}:{args.port}",
         "workers": args.workers,
         "worker_class": "gthread",
-        "threads": args.threads,
+        "threads": args.threads * REQUEST_THREADS,  # requests past the query processes wait in the pool's queue
         "accesslog": "-",
         "errorlog": "-",
         "timeout": 120,

@@ -10,7 +10,9 @@ workers fork, so the budget holds for the whole server, not per worker:
   time, which drains at `seconds / window` per second; a client whose balance is past
   its budget gets 429 with the seconds until it is under again;
 - concurrency: at most `concurrent` queries of one client run at once; one more is a 429;
-- everyone else: a query waits for a free query process at most the time limit, then 503.
+- everyone else: a query waits for a free query process; after 0.25 s the slow query (past
+  1 s) of the client that used the most query time, if more than this one's, is cancelled
+  for it (503 to that client); a query waits at most the time limit, then 503.
 
 Addresses share a slot of the ledger by hash (4,096 slots): two clients in one slot share
 one budget, which errs on the side of refusing. Behind a proxy every client has the
@@ -84,6 +86,10 @@ class ClientLedger:
         if cells[i + 2] and now - cells[i + 3] > self.stale_after:
             cells[i + 2] = 0.0
 
+    def balance(self, i: int) -> float:
+        """The query time the client of slot `i` has used (as drained): its priority, lower first."""
+        return self._cells[i]
+
     def admit(self, client: str, now: float | None = None) -> int:
         """The client's slot, its query counted as running; HttpProblem 429 (with Retry-After) beyond its share."""
         now = time.monotonic() if now is None else now
@@ -127,12 +133,14 @@ def init_app(app: Flask, share: FairShare, timeout: float) -> ClientLedger:
 
 
 @contextmanager
-def fair_share() -> Iterator[None]:
-    """Run the body (one query in the engine) within the requesting client's share; 429 beyond it."""
+def fair_share() -> Iterator[float]:
+    """Run the body (one query in the engine) within the requesting client's share; 429 beyond it.
+
+    Yields the query time the client has used: its priority when every query process is busy."""
     ledger: ClientLedger = current_app.extensions[EXTENSION]
     slot = ledger.admit(client_of(request.remote_addr))
     start = time.monotonic()
     try:
-        yield
+        yield ledger.balance(slot)
     finally:
         ledger.settle(slot, time.monotonic() - start)

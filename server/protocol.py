@@ -105,8 +105,8 @@ def endpoint() -> Response:
     cache_key = answer_key(dataset.version, op.query, default, named, accept)
     if (cached := lookup(dataset.cache, cache_key)) is not None:
         return dataset_response(cached)
-    with fair_share():  # 429 past the client's query time or concurrency
-        outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept))
+    with fair_share() as used:  # 429 past the client's query time or concurrency
+        outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept), used)
     if outcome.status != 200:
         raise HttpProblem(outcome.status, outcome.message)
     response = Response(outcome.body, content_type=content_type(outcome.media_type))

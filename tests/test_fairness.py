@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 
 import pytest
 from xianan_kg.server import create_app
 from xianan_kg.server.config import ServerConfig
 from xianan_kg.server.errors import HttpProblem
-from xianan_kg.server.execution import execution_slot
+from xianan_kg.server.execution import PREEMPTED, ProcessPool, QueryJob, execution_slot
 from xianan_kg.server.fairness import ClientLedger, FairShare, client_of
+from xianan_kg.server.limits import QueryLimits
 
 SHARE = FairShare(seconds=10, window=60, concurrent=2)
 
@@ -81,3 +84,45 @@ def test_the_endpoint_answers_429_with_retry_after_past_the_budget(client):
 def test_the_service_description_states_the_shares(client):
     text = client.get("/sparql", headers={"Accept": "application/n-triples"}).data.decode()
     assert "may use 0.2 s of query time per 60 s and run 2 queries at once" in text
+
+
+# --- a full server: the greediest client's slow query makes room ---
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def pool(built):
+    from xianan_kg.store import open_store
+
+    pool = ProcessPool(
+        open_store("oxigraph", built.files["manifest.json"].parent),
+        QueryLimits(timeout=8, max_concurrent=1),
+        isolate=False,
+    )
+    yield pool
+    pool.close()
+
+
+def test_a_well_behaved_client_preempts_the_slow_query_of_a_greedy_one(pool):
+    greedy: list = []
+    hog = threading.Thread(target=lambda: greedy.append(pool.run(QueryJob(CROSS, None, None, None, None), 50.0)))
+    hog.start()
+    time.sleep(1.5)  # past SLOW_AFTER: the hog may be cancelled
+    start = time.monotonic()
+    outcome = pool.run(QueryJob("ASK {}", None, None, None, None), 0.01)
+    waited = time.monotonic() - start
+    hog.join(10)
+    assert outcome.status == 200 and waited < 1.0, (outcome, waited)
+    assert greedy[0].status == 503 and greedy[0].message == PREEMPTED
+
+
+def test_a_greedier_client_does_not_preempt(pool):
+    modest: list = []
+    hog = threading.Thread(target=lambda: modest.append(pool.run(QueryJob(CROSS, None, None, None, None), 0.0)))
+    hog.start()
+    time.sleep(1.5)
+    outcome = pool.run(QueryJob("ASK {}", None, None, None, None), 50.0)  # more than 0 + the hog's 8 s
+    hog.join(10)
+    assert modest[0].status == 503 and "cancelled after 8 s" in modest[0].message  # it ran to the time limit
+    assert outcome.status == 200  # served once the process was free again
