@@ -48,7 +48,7 @@ class Size:
     legit: int = 20
 
 
-FULL, SHORT = Size(seconds=15, scale=1.0), Size(seconds=4, scale=0.5, legit=10)
+FULL, SHORT = Size(seconds=15, scale=1.0), Size(seconds=3, scale=0.5, legit=10)
 
 
 def source(i: int) -> tuple[str, int]:

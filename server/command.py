@@ -23,7 +23,7 @@ from xianan_kg.errors import UserError
 from xianan_kg.namespaces import BASE
 from xianan_kg.store import STORE_HELP, store_argument
 
-REQUEST_THREADS = 4  # request threads per query process: a request waiting for a process holds a thread, and
+REQUEST_THREADS = 8  # request threads per query process: a request waiting for a process holds a thread, and
 # a well-behaved client must still reach the pool (and its priority queue) while greedy ones wait there
 
 
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--threads",
         type=int,
         default=4,
-        help="query processes per worker; it serves 4 request threads per process (default: %(default)s)",
+        help="query processes per worker; it serves 8 request threads per process (default: %(default)s)",
     )
     p.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
     p.add_argument(

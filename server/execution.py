@@ -406,9 +406,8 @@ class ProcessPool(Executor):
                     now = time.monotonic()
                     if now >= deadline:
                         return None
-                    if now >= preempt_at:
-                        preempt_at = deadline
-                        self._preempt(priority)
+                    if now >= preempt_at:  # again and again: a query becomes slow, or greedier, as it runs
+                        preempt_at = deadline if self._preempt(priority) else now + PREEMPT_AFTER / 2
                     self._turn.wait(min(deadline, preempt_at) - now)
             finally:
                 self._waiting.remove(ticket)
@@ -466,10 +465,10 @@ class ProcessPool(Executor):
             log.warning("query process %d died on a query: %.200r", process.pid, job.query)
             return refusal(503, died_message(self.limits))
 
-    def _preempt(self, priority: float) -> None:
+    def _preempt(self, priority: float) -> bool:
         """Cancel the slow query (past SLOW_AFTER) of the client that used the most query time, this query's time
         so far included, if that is more than `priority`; short queries and better-behaved clients are never
-        cancelled."""
+        cancelled. Whether one was."""
         now = time.monotonic()
         with self._running_lock:
             candidates = [  # a running query counts toward its client's use: (used + running so far, pid)
@@ -478,12 +477,13 @@ class ProcessPool(Executor):
                 if p + now - start > priority and now - start > SLOW_AFTER and pid not in self._preempted
             ]
             if not candidates:
-                return
+                return False
             _, pid = max(candidates)
             victim = self._running[pid][0]
             self._preempted.add(pid)
         log.warning("query process %d cancelled for a client that used less query time", pid)
         victim.kill()
+        return True
 
     def _answered_in_time(self, process: QueryProcess) -> bool:
         """Whether the answer is ready within the time limit; past SLOW_AFTER s the query yields the CPU."""
