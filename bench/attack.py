@@ -26,7 +26,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -282,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="an endpoint already running on 127.0.0.1 (default: start one on dist/)")
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     parser.add_argument("--only", action="append", help="run only attacks whose description holds this word")
+    parser.add_argument("--scale", type=float, help="connections as a multiple of the table's (default 1; 0.5 short)")
     args = parser.parse_args(argv)
     server = None
     if args.url is None:
@@ -292,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         workers = children_of(pid) if pid else set()
         start = rss_mib(pid) if pid else 0.0
-        outcomes = run_attacks(url, pid, SHORT if args.short else FULL, args.only)
+        size = SHORT if args.short else FULL
+        outcomes = run_attacks(url, pid, replace(size, scale=args.scale or size.scale), args.only)
         same = (children_of(pid) == workers) if pid else True
     finally:
         if server is not None:
