@@ -280,14 +280,17 @@ class Client:
     one after refusing an oversized body) is sent once more on a new connection, as
     browsers do; a failure on a new connection is the answer."""
 
-    def __init__(self, host: str, port: int, timeout: float) -> None:
+    def __init__(self, host: str, port: int, timeout: float, source: str | None = None) -> None:
         self.host, self.port, self.timeout = host, port, timeout
+        self.source = (source, 0) if source and host == "127.0.0.1" else None  # a client address of its own
         self.conn: http.client.HTTPConnection | None = None
 
     def send(self, method: str, target: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, str, bytes]:
         reused = self.conn is not None
         if self.conn is None:
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self.conn = http.client.HTTPConnection(
+                self.host, self.port, timeout=self.timeout, source_address=self.source
+            )
         try:
             self.conn.request(method, target, body=body, headers=headers)
             response = self.conn.getresponse()
@@ -302,6 +305,11 @@ class Client:
             self.conn.close()
             self.conn = None
         return response.status, response.getheader("Content-Type", "").split(";")[0].strip(), data
+
+
+def loopback(i: int) -> str:
+    """The i-th client's own loopback address (127.0.0.2 …): the server's fair shares are per client address."""
+    return f"127.0.{i // 250}.{2 + i % 250}"
 
 
 def probe_once(client: Client, probe: Probe, tally_of: Counter, tally: Tally) -> None:
@@ -338,7 +346,7 @@ def client_loop(
     url: str, deadline: float, seed: int, share: float, library: list, hostile: list, timeout: float
 ) -> Tally:
     parts = urlsplit(url)
-    client, tally, rng = Client(parts.hostname, parts.port, timeout), Tally(), random.Random(seed)
+    client, tally, rng = Client(parts.hostname, parts.port, timeout, loopback(seed)), Tally(), random.Random(seed)
     while time.monotonic() < deadline:
         if hostile and rng.random() < share:
             probe_once(client, rng.choice(hostile), tally.hostile, tally)
@@ -349,7 +357,7 @@ def client_loop(
 
 def attacker_loop(url: str, deadline: float, timeout: float) -> Tally:
     parts = urlsplit(url)
-    client, tally = Client(parts.hostname, parts.port, timeout), Tally()
+    client, tally = Client(parts.hostname, parts.port, timeout, "127.0.1.1"), Tally()
     probes = runaway_probes()
     i = 0
     while time.monotonic() < deadline:

@@ -22,12 +22,11 @@ from rdflib.namespace import RDF
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xianan_kg.namespaces import XK  # noqa: E402
-from xianan_kg.paths import DATA_DIR, SOURCE_FILE  # noqa: E402
-
 from xianan_kg.propose.command import propose_text, read_source  # noqa: E402
 from xianan_kg.propose.draft import Proposal, indicator_slug  # noqa: E402
-from xianan_kg.source import SourceText  # noqa: E402
+from xianan_kg.rdf.namespaces import XK  # noqa: E402
+from xianan_kg.rdf.paths import DATA_DIR, SOURCE_FILE  # noqa: E402
+from xianan_kg.source.text import SourceText  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 NAMES = ROOT / "tests" / "fixtures" / "names.txt"

@@ -545,7 +545,7 @@ http {{
       proxy_set_header Connection "";
       proxy_set_header Host $host:$server_port;
       proxy_cache kg;
-      proxy_cache_key "$request_method $request_uri $http_accept";
+      proxy_cache_key "$scheme $host $request_method $request_uri $http_accept $http_accept_language $cookie_lang";
       proxy_ignore_headers Cache-Control;
       proxy_cache_valid 200 1s;
       proxy_cache_revalidate on;

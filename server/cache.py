@@ -7,12 +7,13 @@ Those, with the version, make the key; a repeated query is answered without the 
 
 Safe by construction:
 - only complete 200 answers are kept, never an error, a timeout or a partial answer;
-- the query text is normalised only where SPARQL's grammar says it makes no difference
-  (runs of white space and comments between tokens become one space; strings, IRIs and
-  backslash escapes such as `ex:a\\#b` are copied as they are); a query with \\u escapes, which SPARQL undoes before reading
-  strings, or with an unterminated string, is used exactly as sent;
-- the cache is bounded in bytes (keys are 32-byte digests), least recently used first out,
-  and an answer larger than one entry may hold is not kept.
+- the key holds the query as the engine reads it: the tokens of xianan_kg.rdf.sparql (the
+  endpoint's guard reads the same ones), a gap of white space and comments between two of them
+  made one space; wherever the engine could read the text otherwise than the tokenizer
+  (`normalise_query` lists the cases), the text exactly as sent;
+- the cache is bounded in bytes, counted as Python holds them (`entry_cost`: body, 32-byte
+  key digest, the entry and the dictionary's share), least recently used first out, and an
+  answer larger than one entry may hold is not kept.
 
 Each gunicorn worker has its own cache; `xianan-kg serve --no-cache` turns it off.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -28,42 +30,54 @@ from dataclasses import dataclass
 
 from flask import Response
 
+from xianan_kg.rdf.sparql import token_spans
+
 CACHE_HEADER = "X-Cache"  # HIT or MISS: says whether the engine ran, for people and benchmarks
 
-_LEXEME = re.compile(
-    r"""
-    (?P<keep>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-           |\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
-           |'(?:[^'\\\n\r]|\\.)*'
-           |"(?:[^"\\\n\r]|\\.)*"
-           |<[^<>"{}|^`\\\x00-\x20]*>
-           |\\.)
-  | (?P<gap>(?:\s|\#[^\n\r]*)+)
-  | (?P<quote>['"])
-    """,
-    re.VERBOSE,
-)
 _ESCAPE = re.compile(r"\\[uU]")
+_GAP = re.compile(r"(?:[ \t\r\n]|\#[^\n\r]*)*")  # SPARQL's white space (WS) and comments, nothing else
+_IN_DOUBT = frozenset({"'", '"', "\\"})  # a token the engine may read otherwise: a lone quote, a `\#` escape
 
 
 def normalise_query(text: str) -> str:
-    """The query with each run of white space and comments between tokens made one space, ends trimmed.
+    """The query as the engine reads it: its tokens (rdf.sparql.tokens), one space where a gap of white space
+    and comments separated two, nothing where none did; or the text exactly as sent wherever that is in doubt.
 
-    Returned as "n:" + text when normalised and "r:" + text when used as sent, so that the
-    two kinds can never produce the same key.
+    The gaps are merged only where the engine is sure to see a gap too. In doubt are: \\u escapes (SPARQL undoes
+    them before reading), a quote inside what the tokenizer takes for an IRI (`?a<'> #A'` is a comparison
+    with a string to the engine) or a `#` there with a quote after it on its line, a lone quote or backslash (`ex:a\\#b` is one name), and a gap holding anything
+    but SPARQL's four white-space characters and comments (U+1680 is a name character to the engine).
+    Returned as "n:" + text when normalised and "r:" + text when used as sent: the two kinds never share a key.
     """
     if _ESCAPE.search(text):
         return "r:" + text
     out: list[str] = []
-    position = 0
-    for m in _LEXEME.finditer(text):
-        if m.lastgroup == "quote":  # a string that never ends: leave the whole text alone
+    last = 0
+    for kind, start, stop in token_spans(text):
+        value = text[start:stop]
+        if (kind == "other" and value in _IN_DOUBT) or (kind == "iri" and _iri_in_doubt(text, value, stop)):
             return "r:" + text
-        out.append(text[position : m.start()])
-        out.append(" " if m.lastgroup == "gap" else m.group())
-        position = m.end()
-    out.append(text[position:])
-    return "n:" + "".join(out).strip()
+        if start > last:
+            if not _GAP.fullmatch(text, last, start):
+                return "r:" + text
+            if out:
+                out.append(" ")
+        out.append(value)
+        last = stop
+    if not _GAP.fullmatch(text, last):
+        return "r:" + text
+    return "n:" + "".join(out)
+
+
+def _iri_in_doubt(text: str, iri: str, stop: int) -> bool:
+    """Whether the engine could read this `<…>` as `<` and a comment; a quote later on that line could then open
+    a string to the engine that the tokenizer reads as tokens and gaps. `<http://e/o#>` is an IRI either way."""
+    if "'" in iri or '"' in iri:
+        return True
+    if "#" not in iri:
+        return False
+    line_end = min((i for i in (text.find("\n", stop), text.find("\r", stop)) if i >= 0), default=len(text))
+    return "'" in text[stop:line_end] or '"' in text[stop:line_end]
 
 
 def answer_key(
@@ -86,10 +100,20 @@ def answer_key(
     return hashlib.sha256(repr(parts).encode("utf-8")).digest()
 
 
-@dataclass(frozen=True)
+ENTRY_OVERHEAD = 64  # bytes per entry beyond its objects: the OrderedDict's slot and index, its link node
+
+
+@dataclass(frozen=True, slots=True)
 class CachedAnswer:
     body: bytes
     content_type: str
+
+
+def entry_cost(key: bytes, entry: CachedAnswer) -> int:
+    """What keeping `entry` under `key` really takes: every object's size, not only the body's length.
+
+    Counting 32 + len(body) made 20,000 tiny answers look like 1 MB while they held 12 MB."""
+    return sys.getsizeof(entry.body) + sys.getsizeof(key) + sys.getsizeof(entry) + ENTRY_OVERHEAD  # type: interned
 
 
 class AnswerCache:
@@ -115,18 +139,19 @@ class AnswerCache:
             return entry
 
     def put(self, key: bytes, entry: CachedAnswer) -> None:
-        cost = len(entry.body) + len(key)
+        entry = CachedAnswer(entry.body, sys.intern(entry.content_type))  # one string per media type, shared
+        cost = entry_cost(key, entry)
         if cost > self.max_entry_bytes or cost > self.max_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
-                self.size -= len(old.body) + len(key)
+                self.size -= entry_cost(key, old)
             self._entries[key] = entry
             self.size += cost
             while self.size > self.max_bytes:
                 dropped_key, dropped = self._entries.popitem(last=False)
-                self.size -= len(dropped.body) + len(dropped_key)
+                self.size -= entry_cost(dropped_key, dropped)
 
 
 def lookup(cache: AnswerCache | None, key: bytes) -> Response | None:

@@ -23,6 +23,9 @@ from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.namespaces import BASE
 from xianan_kg.store.choice import STORE_HELP, store_argument
 
+REQUEST_THREADS = 8  # request threads per query process: a request waiting for a process holds a thread, and
+# a well-behaved client must still reach the pool (and its priority queue) while greedy ones wait there
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommand to the `xianan-kg` parser."""
@@ -38,7 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="TCP port; 0 picks a free one (default: %(default)s)")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default: %(default)s)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="query processes per worker; it serves 8 request threads per process (default: %(default)s)",
+    )
     p.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
     p.add_argument(
         "--cache",
@@ -67,12 +75,47 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=BASE,
         help="IRI prefix served at this server's paths: <BASE>X is at /X (default: %(default)s)",
     )
+    p.add_argument(
+        "--memory-budget",
+        type=int,
+        default=None,
+        metavar="MIB",
+        help="memory for the whole server: loaded data, workers, caches and query processes; each query process "
+        "gets an equal share of what is left, and a query past it is answered 503 (default: half the machine's "
+        "memory, at most 4096)",
+    )
+    p.add_argument(
+        "--client-seconds",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="query time each client address may use per minute; beyond it, 429 with Retry-After "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
+        "--client-concurrency",
+        type=int,
+        default=3,
+        metavar="N",
+        help="queries one client address may run at once; one more is a 429 (default: %(default)s)",
+    )
+    p.add_argument(
+        "--trusted-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a Host header that links and descriptions may name (repeatable); loopback names and the base IRI's "
+        "host are always trusted, any other host gets links under --base-iri",
+    )
     p.set_defaults(func=cmd_serve)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .app import create_app  # Flask and gunicorn are imported only when serving
+    from .budget import machine_budget_mb, plan_memory, resident_mb
     from .config import ServerConfig
+    from .dataset import open_dataset
+    from .fairness import FairShare
     from .gunicorn_runner import GunicornServer, announce, query_process_hooks
 
     parts = urlsplit(args.base_iri)
@@ -85,20 +128,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(f"--port {args.port}: not a TCP port")
     if not 0 < args.query_timeout <= 3600 or args.max_rows < 1:
         raise UserError("--query-timeout must be between 0 and 3600 seconds, --max-rows at least 1")
+    if not 0 < args.client_seconds <= 3600 or args.client_concurrency < 1:
+        raise UserError("--client-seconds must be between 0 and 3600, --client-concurrency at least 1")
     limits = replace(
         ServerConfig.limits, timeout=args.query_timeout, max_rows=args.max_rows, max_concurrent=args.threads
     )
     config = ServerConfig(
-        dist=Path(args.dist), store=args.store, base_iri=args.base_iri, cache=args.cache, limits=limits
+        dist=Path(args.dist),
+        store=args.store,
+        base_iri=args.base_iri,
+        cache=args.cache,
+        limits=limits,
+        trusted_hosts=(*ServerConfig.trusted_hosts, *args.trusted_host),
+        fair_share=FairShare(seconds=args.client_seconds, concurrent=args.client_concurrency),
     )
-    app = create_app(config)
+    dataset = open_dataset(config)  # loaded first: the budget's share for queries is what the data leaves
+    budget = machine_budget_mb() if args.memory_budget is None else args.memory_budget
+    try:
+        plan = plan_memory(
+            budget, resident_mb(), args.workers, args.threads, config.cache_max_bytes if args.cache else 0
+        )
+    except ValueError as exc:
+        raise UserError(f"--memory-budget {budget}: {exc}") from None
+    dataset.config = config = replace(
+        config, limits=replace(limits, memory_mb=plan.query_mb, server_memory=plan.describe())
+    )
+    app = create_app(config, dataset)
     gc.freeze()  # the loaded store's objects are shared with every worker; the collector leaves them be
     host = f"[{args.host}]" if ":" in args.host else args.host
     options = {
         "bind": f"{host}:{args.port}",
         "workers": args.workers,
         "worker_class": "gthread",
-        "threads": args.threads,
+        "threads": args.threads * REQUEST_THREADS,  # requests past the query processes wait in the pool's queue
         "accesslog": "-",
         "errorlog": "-",
         "timeout": 120,

@@ -8,6 +8,7 @@ from pathlib import Path
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.namespaces import BASE
 
+from .fairness import FairShare
 from .limits import QueryLimits
 
 
@@ -22,6 +23,8 @@ class ServerConfig:
     cache_max_bytes: int = 64 * 2**20  # per worker process
     cache_max_entry_bytes: int = 2 * 2**20  # a larger answer is computed every time
     limits: QueryLimits = QueryLimits()  # time, rows, bytes, memory, processes of a query (limits.py)
+    fair_share: FairShare = FairShare()  # query time and concurrency per client address (fairness.py)
+    trusted_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")  # Host headers links may name (hosts.py)
 
     @property
     def id_space(self) -> str:

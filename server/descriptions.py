@@ -75,7 +75,8 @@ def policy_text(dataset: PublishedDataset) -> str:
         f"({', '.join(dataset.graph_names)}); default-graph-uri, named-graph-uri, FROM and FROM NAMED "
         "may select among these graphs only, and no remote document is ever fetched. "
         "SPARQL Update, LOAD and SERVICE are refused. "
-        f"Relative IRIs in a query resolve against <{config.query_base_iri}>. {config.limits.describe()}"
+        f"Relative IRIs in a query resolve against <{config.query_base_iri}>. {config.limits.describe()} "
+        f"{config.fair_share.describe()}"
     )
 
 

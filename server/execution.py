@@ -34,6 +34,8 @@ from __future__ import annotations
 import atexit
 import ctypes
 import gc
+import heapq
+import itertools
 import logging
 import os
 import pickle
@@ -112,6 +114,12 @@ def died_message(limits: QueryLimits) -> str:
 
 
 BUSY = "Service Unavailable: every query process of this server worker is busy; try again in a few seconds."
+PREEMPTED = (
+    "Service Unavailable: the query was cancelled to make room for another client's: every query process was "
+    "busy, and this one had run longest for the client that had used the most query time. Try again later, "
+    "or make it more selective."
+)
+PREEMPT_AFTER = 0.25  # s a query waits for a free process before the slow query of the greediest client is cancelled
 
 
 def answer_job(store: LocalStore, job: QueryJob, limits: QueryLimits) -> QueryOutcome:
@@ -140,7 +148,7 @@ class Executor(ABC):
     """Runs QueryJobs for one server process."""
 
     @abstractmethod
-    def run(self, job: QueryJob) -> QueryOutcome: ...
+    def run(self, job: QueryJob, priority: float = 0.0) -> QueryOutcome: ...
 
     def close(self) -> None:  # noqa: B027 - most executors own nothing to stop
         """Stop whatever runs queries."""
@@ -152,7 +160,7 @@ class InlineExecutor(Executor):
     def __init__(self, store: LocalStore, limits: QueryLimits) -> None:
         self.store, self.limits = store, limits
 
-    def run(self, job: QueryJob) -> QueryOutcome:
+    def run(self, job: QueryJob, priority: float = 0.0) -> QueryOutcome:
         return answer_job(self.store, job, self.limits)
 
 
@@ -362,6 +370,12 @@ class ProcessPool(Executor):
         self._forker = Forker(self._child_main, self._close_fds)
         self._forker_lock = threading.Lock()
         self._idle: queue.LifoQueue[QueryProcess] = queue.LifoQueue()  # the last used first: its caches are warm
+        self._waiting: list[tuple[float, int]] = []  # (priority, arrival) of the requests waiting for a process
+        self._arrivals = itertools.count()
+        self._turn = threading.Condition()
+        self._running: dict[int, tuple[QueryProcess, float, float]] = {}  # pid -> (process, start, priority)
+        self._preempted: set[int] = set()
+        self._running_lock = threading.Lock()
         self._closed = False
         for _ in range(limits.max_concurrent):
             self._idle.put(self._spawn())
@@ -375,11 +389,46 @@ class ProcessPool(Executor):
                 self._forker = Forker(self._child_main, self._close_fds)
             return self._forker.spawn()
 
-    def run(self, job: QueryJob) -> QueryOutcome:
-        try:
-            process = self._idle.get(timeout=self.limits.timeout)
-        except queue.Empty:
+    def _acquire(self, priority: float) -> QueryProcess | None:
+        """A free process, given to the waiting request whose client used the least query time first; after
+        PREEMPT_AFTER s of waiting, the slow query of a greedier client is cancelled to free one."""
+        ticket = (priority, next(self._arrivals))
+        deadline = time.monotonic() + self.limits.timeout
+        preempt_at = time.monotonic() + PREEMPT_AFTER
+        with self._turn:
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while True:
+                    if self._waiting[0] == ticket:
+                        try:
+                            return self._idle.get_nowait()
+                        except queue.Empty:
+                            pass
+                    now = time.monotonic()
+                    if now >= deadline:
+                        return None
+                    if now >= preempt_at:  # again and again: a query becomes slow, or greedier, as it runs
+                        preempt_at = deadline if self._preempt(priority) else now + PREEMPT_AFTER / 2
+                    self._turn.wait(min(deadline, preempt_at) - now)
+            finally:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._turn.notify_all()
+
+    def _release(self, process: QueryProcess) -> None:
+        self._idle.put(process)
+        with self._turn:
+            self._turn.notify_all()
+
+    def run(self, job: QueryJob, priority: float = 0.0) -> QueryOutcome:
+        """Run `job`; `priority` is its client's query time used: when every process is busy, the slow query of
+        a client that used more is cancelled for it (a well-behaved client waits a fraction of a second)."""
+        process = self._acquire(priority)
+        if process is None:
             return refusal(503, BUSY)
+        pid = process.pid
+        with self._running_lock:
+            self._running[pid] = (process, time.monotonic(), priority)
         try:
             outcome = self._ask(process, job)
         except BaseException:
@@ -387,10 +436,13 @@ class ProcessPool(Executor):
             process = None
             raise
         finally:
+            with self._running_lock:
+                self._running.pop(pid, None)
+                self._preempted.discard(pid)
             if process is not None and (outcome.status >= 500 or not process.restore_cpu()):
                 process.kill()  # cancelled, dead, in doubt or niced for good: a fresh process takes its place
                 process = None
-            self._idle.put(process or self._spawn())
+            self._release(process or self._spawn())
         return outcome
 
     def _ask(self, process: QueryProcess, job: QueryJob) -> QueryOutcome:
@@ -406,8 +458,33 @@ class ProcessPool(Executor):
                 return refusal(503, cancelled_message(self.limits))
             return pickle.loads(process.conn.recv_bytes())
         except (EOFError, OSError):
+            with self._running_lock:
+                preempted = process.pid in self._preempted
+                self._preempted.discard(process.pid)
+            if preempted:
+                return refusal(503, PREEMPTED)
             log.warning("query process %d died on a query: %.200r", process.pid, job.query)
             return refusal(503, died_message(self.limits))
+
+    def _preempt(self, priority: float) -> bool:
+        """Cancel the slow query (past SLOW_AFTER) of the client that used the most query time, this query's time
+        so far included, if that is more than `priority`; short queries and better-behaved clients are never
+        cancelled. Whether one was."""
+        now = time.monotonic()
+        with self._running_lock:
+            candidates = [  # a running query counts toward its client's use: (used + running so far, pid)
+                (p + now - start, pid)
+                for pid, (_, start, p) in self._running.items()
+                if p + now - start > priority and now - start > SLOW_AFTER and pid not in self._preempted
+            ]
+            if not candidates:
+                return False
+            _, pid = max(candidates)
+            victim = self._running[pid][0]
+            self._preempted.add(pid)
+        log.warning("query process %d cancelled for a client that used less query time", pid)
+        victim.kill()
+        return True
 
     def _answered_in_time(self, process: QueryProcess) -> bool:
         """Whether the answer is ready within the time limit; past SLOW_AFTER s the query yields the CPU."""
@@ -467,6 +544,6 @@ def execution_slot(app: Flask) -> ExecutionSlot:
     return app.extensions[EXTENSION]
 
 
-def run_query(job: QueryJob) -> QueryOutcome:
+def run_query(job: QueryJob, priority: float = 0.0) -> QueryOutcome:
     """Run a job with the current app's executor (in this process)."""
-    return execution_slot(current_app).get().run(job)
+    return execution_slot(current_app).get().run(job, priority)

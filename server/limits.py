@@ -38,6 +38,7 @@ class QueryLimits:
     memory_mb: int = 1024  # memory a query process may add to what it shares with the server; more is a 503
     max_concurrent: int = 4  # query processes per server worker; 0 runs queries in the request thread, unbounded
     shape: ShapeLimits = field(default_factory=ShapeLimits)  # length, nesting and size of the query text
+    server_memory: str = ""  # the whole server's memory budget in a sentence (budget.py), when one was set
 
     def describe(self) -> str:
         """The limits in one paragraph, for the service description and the docs."""
@@ -48,6 +49,7 @@ class QueryLimits:
             f"{self.max_bytes / 2**20:g} MiB; a larger one is refused with 400, never truncated. A query may be "
             f"at most {shape.max_length:,} characters (413 past it), nest at most {shape.max_depth} deep and hold "
             f"at most {shape.max_patterns} triple patterns and path steps and {shape.max_tokens:,} tokens (400)."
+            + (f" {self.server_memory}" if self.server_memory else "")
         )
 
 

@@ -25,6 +25,7 @@ from .describe import Describer
 from .descriptions import void_description
 from .errors import HttpProblem
 from .headers import dataset_response
+from .hosts import external_url, this_url
 from .i18n import current_language
 from .labels import NameIndex
 from .negotiation import negotiate
@@ -171,9 +172,9 @@ def void() -> Response:
     media_type = negotiate(request.headers.get("Accept"), DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES)
     graph = void_description(
         current_dataset(),
-        document=request.base_url,
-        endpoint=url_for("protocol.endpoint", _external=True),
-        dump=url_for("linked_data.dump", _external=True),
+        document=this_url(),
+        endpoint=external_url("protocol.endpoint"),
+        dump=external_url("linked_data.dump"),
     )
     return dataset_response(document_response(graph, media_type))
 

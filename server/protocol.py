@@ -20,7 +20,9 @@ from .dataset import PublishedDataset, current_dataset
 from .descriptions import service_description
 from .errors import HttpProblem
 from .execution import QueryJob, run_query
+from .fairness import fair_share
 from .headers import dataset_response
+from .hosts import external_url, this_url
 from .negotiation import NotAcceptable, negotiate
 from .results import DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES, content_type, document_response
 from .sparql_request import SparqlRequest, read_sparql_request
@@ -56,6 +58,11 @@ def guarded_shape(query: str, dataset: PublishedDataset) -> QueryShape:
     return shape
 
 
+def unique(graphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Each graph once, in the order given: the engine would merge a graph named twice twice, doubling counts."""
+    return tuple(dict.fromkeys(graphs))
+
+
 def select_dataset(
     op: SparqlRequest, shape: QueryShape, dataset: PublishedDataset
 ) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -65,9 +72,9 @@ def select_dataset(
             message = foreign_graphs(names, dataset.graph_names, source)
             if message:
                 raise HttpProblem(400, f"Bad Request: {message}")
-        return op.default_graphs, op.named_graphs
+        return unique(op.default_graphs), unique(op.named_graphs)
     if shape.has_dataset_clause:  # the guard has checked they are ours
-        return shape.from_graphs, shape.from_named_graphs
+        return unique(shape.from_graphs), unique(shape.from_named_graphs)
     return None, None
 
 
@@ -75,7 +82,7 @@ def describe_service() -> Response:
     media_type = negotiate(request.headers.get("Accept"), ["text/html", *DOCUMENT_MEDIA_TYPES], GRAPH_ALIASES)
     if media_type == "text/html":
         return redirect(url_for("ui.index"), code=303)
-    graph = service_description(current_dataset(), request.base_url, url_for("linked_data.void", _external=True))
+    graph = service_description(current_dataset(), this_url(), external_url("linked_data.void"))
     return dataset_response(document_response(graph, media_type))
 
 
@@ -98,7 +105,8 @@ def endpoint() -> Response:
     cache_key = answer_key(dataset.version, op.query, default, named, accept)
     if (cached := lookup(dataset.cache, cache_key)) is not None:
         return dataset_response(cached)
-    outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept))
+    with fair_share() as used:  # 429 past the client's query time or concurrency
+        outcome = run_query(QueryJob(op.query, default, named, dataset.config.query_base_iri, accept), used)
     if outcome.status != 200:
         raise HttpProblem(outcome.status, outcome.message)
     response = Response(outcome.body, content_type=content_type(outcome.media_type))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from .dataset import current_dataset
 from .headers import HTML_CSP, dataset_response
@@ -26,12 +26,17 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
 def language_links() -> list[dict[str, str | bool]]:
-    """The current page in each language (the switch in the header)."""
+    """The current page in each language (the switch in the header).
+
+    The path is built from the matched route, never copied from the request: `/\\evil.example/` (which a browser
+    reads as `//evil.example/`) would otherwise become a link off the site. A page no route matched (a 404)
+    links to itself with a query alone."""
     args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
+    path = url_for(request.endpoint, **(request.view_args or {})) if request.url_rule and request.endpoint else ""
     links = []
     for lang in LANGUAGES:
         query = urlencode([*args.items(), ("lang", lang)])
-        links.append({"lang": lang, "name": LANGUAGE_NAMES[lang], "href": f"{request.path}?{query}"})
+        links.append({"lang": lang, "name": LANGUAGE_NAMES[lang], "href": f"{path}?{query}"})
     return links
 
 

@@ -99,7 +99,7 @@ def _position(name: str, length: int) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) > length:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(length)) or int(raw) > length:  # not ² or ①
         raise HttpProblem(400, f"Bad Request: {name} must be a character position from 0 to {length}")
     return int(raw)
 

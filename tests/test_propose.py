@@ -13,11 +13,11 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from xianan_kg import paths
-from xianan_kg.cli import run
+from xianan_kg.cli.main import run
 from xianan_kg.propose.command import propose_text
 from xianan_kg.propose.numbers import scan
-from xianan_kg.source import SourceText
+from xianan_kg.rdf import paths
+from xianan_kg.source.text import SourceText
 
 XK = Namespace("https://xianan-kg.example.org/ontology#")
 XKC = Namespace("https://xianan-kg.example.org/id/concept/")

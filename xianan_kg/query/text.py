@@ -6,7 +6,7 @@ the user's own lines. On the local graph a query must not reach the network:
 SERVICE is refused, and so is FROM / FROM NAMED with anything but the build's own
 named graphs (an engine may fetch such an IRI from the web); FROM <one of the build's
 graphs> selects that graph. What counts as SERVICE or FROM, and how big a query may
-be, is the endpoint's rule too: both read the text with `query_guard`.
+be, is the endpoint's rule too: both read the text with `query.guard`.
 """
 
 from __future__ import annotations

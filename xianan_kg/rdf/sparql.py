@@ -44,7 +44,13 @@ def unescape_codepoints(text: str) -> str:
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
-    """(kind, text) for every token but whitespace and comments; a quote that opens no complete string is `other`.
+    """(kind, text) for every token but whitespace and comments; a quote that opens no complete string is `other`."""
+    for kind, start, stop in token_spans(text):
+        yield kind, text[start:stop]
+
+
+def token_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) of every token of `tokens`: what lies between two of them is white space and comments.
 
     A string that never ends would make a regular expression scan the rest of the text
     from every quote after it (quadratic time); here, once a string opened at one quote
@@ -56,12 +62,12 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
         char = text[position]
         if char in "'\"":
             string = _string_at(text, position, hopeless)
-            yield ("string", string) if string else ("other", char)
+            yield ("string" if string else "other", position, position + (len(string) if string else 1))
             position += len(string) if string else 1
             continue
         m = _TOKEN.match(text, position)
         if m.lastgroup not in ("space", "comment"):
-            yield m.lastgroup or "other", m.group()
+            yield m.lastgroup or "other", m.start(), m.end()
         position = m.end()
 
 
