@@ -14,17 +14,14 @@ makes the whole fixpoint run naively, with a warning.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from xianan_kg.rdf.sparql import token_spans
+
 NEW = ("urn:xianan-kg:rules:new:a", "urn:xianan-kg:rules:new:b")  # what a round added, alternately
 
-_TOKEN = re.compile(
-    r"""\s+|\#[^\n]*|(?P<iri><[^<>\s]*>)|(?P<var>[?$]\w+)|(?P<literal>"(?:[^"\\\n]|\\.)*"(?:@[\w-]+|\^\^\S+)?)"""
-    r"""|(?P<number>[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z][\w-]*:[\w.-]*\w|[A-Za-z][\w-]*:|:\w*|\bUNDEF\b)|(?P<word>[A-Za-z]+)|(?P<punct>[{}().;,*=!<>&|+-/\[\]])"""
-)
 _TERMS = ("iri", "var", "literal", "number", "name")
 _REFUSED = {
     "UNION",
@@ -78,15 +75,30 @@ def rewrite(text: str, writes: str, reads: str | None = None) -> str:
 
 
 def _tokens(text: str) -> list[tuple[str, str, int, int]]:
-    """(kind, text, start, end) of each token; comments and spaces dropped."""
-    out, at = [], 0
-    while at < len(text):
-        m = _TOKEN.match(text, at)
-        if m is None:
-            raise NotRewritable(f"cannot read {text[at : at + 20]!r}")
-        if m.lastgroup is not None:
-            out.append((m.lastgroup, m.group(), m.start(), m.end()))
-        at = m.end()
+    """(kind, text, start, end) of each token, read by the one SPARQL tokenizer (rdf.sparql): kinds iri, var,
+    literal (a string with its @tag or ^^datatype), number, name (a prefixed name, UNDEF), word (a keyword, `a`)
+    and punct."""
+    out: list[tuple[str, str, int, int]] = []
+    for kind, start, end in token_spans(text):
+        value = text[start:end]
+        if out and out[-1][0] == "literal" and out[-1][3] == start and value in ("@", "^"):
+            out[-1] = ("suffix", *out[-1][1:])  # the tag or datatype follows: joined below
+            continue
+        if out and out[-1][0] == "suffix":
+            if value == "^":
+                continue
+            _, literal, literal_start, _ = out[-1]
+            out[-1] = ("literal", text[literal_start:end], literal_start, end)
+            continue
+        if kind == "string":
+            kind = "literal"
+        elif kind == "name":
+            kind = "name" if ":" in value or value.upper() == "UNDEF" else "word"
+        elif kind == "other":
+            kind = "punct"
+        out.append((kind, value, start, end))
+    if out and out[-1][0] == "suffix":
+        raise NotRewritable(f"cannot read the literal {out[-1][1]!r}")
     return out
 
 
