@@ -26,10 +26,13 @@ from .answers import differences, is_ordered
 from .protocol.harness import build_fixture_dist, load_manifest, not_applicable, run_test
 from .protocol.live_server import start_server
 
-pytestmark = pytest.mark.skipif(
-    not virtuoso.available(),
-    reason=f"Virtuoso Open Source 7 is not installed ({virtuoso.INSTALL_HINT}): the external-store tests need it",
-)
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.skipif(
+        not virtuoso.available(),
+        reason=f"Virtuoso Open Source 7 is not installed ({virtuoso.INSTALL_HINT}): the external-store tests need it",
+    ),
+]
 
 LOCAL = [q for q in list_queries() if not q.needs_internet]
 # Where Virtuoso 7.2.5 answers differently from the SPARQL 1.1 semantics pyoxigraph and rdflib follow.

@@ -24,6 +24,8 @@ from .browser import (  # noqa: F401 - fixtures: browser, downloads, server
     wait_until,
 )
 
+pytestmark = pytest.mark.browser
+
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PROJECT = "/id/project/donghu-high-tech-xianan-industrial-park.html"
 AXE_RUN = """

@@ -28,6 +28,8 @@ sys.path.insert(0, str(paths.ROOT / "bench"))
 
 import gen  # noqa: E402 - bench/gen.py
 
+pytestmark = pytest.mark.slow
+
 SHAPES = paths.ROOT / "tests" / "shapes"
 
 

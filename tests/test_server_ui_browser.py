@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from urllib.parse import urlencode
 
+import pytest
+
 from xianan_kg.query.library import load_library
 
 from .browser import (  # noqa: F401 - fixtures: browser, downloads, server
@@ -21,6 +23,8 @@ from .browser import (  # noqa: F401 - fixtures: browser, downloads, server
     shared_server_fixture,
     wait_until,
 )
+
+pytestmark = pytest.mark.browser
 
 LIBRARY = load_library()
 
