@@ -933,13 +933,13 @@ NOTES = """\
   inferred Turtle; Virtuoso with a 1 GB buffer configuration (tests/virtuoso.py) on the same three graphs,
   loaded by `xianan-kg load`. Every process shares the same 2 cores with wrk, which takes part of them.
 - **Engines.** The build validates with pyrudof (SHACL core) plus our evaluation of the shapes' SPARQL
-  constraints on pyoxigraph (`xianan_kg/validate_fast.py`), and reasons with the OWL 2 RL rules of
+  constraints on pyoxigraph (`xianan_kg/validate.constraints.py`), and reasons with the OWL 2 RL rules of
   `ontology/rules/` run to fixpoint on Oxigraph (`xianan_kg/rules.py`). owlrl and pyshacl, the engines the
   project card names, stay the reference: `xianan-kg build --reference` runs them, and the tests prove the
   same release byte for byte, the same violations on every shape fixture, the same entailments.
   `reasonable` leaves out the ontology's own closure, so it is measured but not used.
 - **`build --lean`** (the scale rows) is the build for data far larger than the review: Oxigraph parses,
-  validates (SHACL core compiled to SPARQL, `xianan_kg/shacl_sparql.py`; the SPARQL constraints in a forked
+  validates (SHACL core compiled to SPARQL, `xianan_kg/validate/shacl.py`; the SPARQL constraints in a forked
   child) and reasons (the same rules, in semi-naive rounds), and it writes N-Quads, manifest and store
   directory only. Timed from the command in a new process, run before this process loads the rdflib graphs
   of N districts; "the served quads" means its N-Quads equal those of the release served at N, whose

@@ -85,8 +85,8 @@ def document(lines: list[str], table: list[str]) -> str:
         [
             "# The W3C SHACL Core test suite on the fast SHACL engine",
             "",
-            "The fast engine is `xianan_kg/shacl_sparql.py` (SHACL core compiled to set-based SPARQL on Oxigraph)",
-            "plus the shapes' `sh:sparql` constraints as `validate_fast` runs them; pyshacl is the reference oracle.",
+            "The fast engine is `xianan_kg/validate/shacl.py` (SHACL core compiled to set-based SPARQL on Oxigraph)",
+            "plus the shapes' `sh:sparql` constraints as `validate.constraints` runs them; pyshacl is the reference oracle.",
             "The suite is the `core` part of the W3C Data Shapes test suite, copied unchanged in `tests/w3c-shacl/`",
             "(98 tests; the SHACL-SPARQL part is not in the copy). Each test is passed when `sh:conforms` and the set",
             "of (focus node, path, value, source shape, constraint component) of the results equal the expected",

@@ -2,7 +2,7 @@
 
 Each test names a data graph, a shapes graph (often the test file itself) and the expected validation
 report. The engine is xianan_kg.validate.shacl (SHACL core compiled to SPARQL on Oxigraph) plus the
-shapes' sh:sparql constraints as validate_fast runs them; its report is compared on sh:conforms and on the
+shapes' sh:sparql constraints as validate.constraints runs them; its report is compared on sh:conforms and on the
 set of (focus node, path, value, source shape, constraint component) of its results. Blank nodes are the
 same nodes where the expected report shares a file with the data (or shapes) they name; across files any
 blank node matches any other, the report having no way to name them. Paths are compared by structure.

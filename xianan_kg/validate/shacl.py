@@ -16,8 +16,8 @@ lexical forms, rdflib's literal ordering, Python's `re`). Multiplicity is pyshac
 (focus, value) for value-type components, per focus for counts and sh:hasValue, per duplicated language
 for sh:uniqueLang, per (value, other value) for sh:lessThan, and one per referring node shape for a shared
 property shape. Literals are read as `rules.Terms.literal` stores them (TYPED + datatype, lexical form as
-written). The sh:sparql constraints are left out as `validate_fast.core_shapes` leaves them out; anything
-else not compiled here raises `validate_fast.Unsupported`. tests/test_shacl_sparql.py proves the lists
+written). The sh:sparql constraints are left out as `validate.constraints.core_shapes` leaves them out; anything
+else not compiled here raises `validate.constraints.Unsupported`. tests/test_shacl_sparql.py proves the lists
 equal pyshacl's on every shape fixture, the review and a review broken in many ways.
 
 Beyond what our shapes use: SHACL paths become SPARQL property paths (value nodes taken DISTINCT, joined to
