@@ -30,9 +30,9 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from xianan_kg import paths
-from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKS, BuildResult, build
+from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, BuildResult, build
 from xianan_kg.errors import InputError
-from xianan_kg.linkset import MATCH_LABEL, load_linksets
+from xianan_kg.linkset import MATCH_LABEL, linkset_graph_iri, load_linksets
 from xianan_kg.load import load_sources
 from xianan_kg.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKO, XKP
 from xianan_kg.wikidata import WIKIDATA_DATASET, WIKIDATA_SPARQL
@@ -42,6 +42,7 @@ from .test_link_keys import unbacked_same_as
 
 WIKIDATA_FIXTURE = FIXTURES / "wikidata-shaped.ttl"
 EXPECTED_LINKSET = FIXTURES / "wikidata-linkset-expected.ttl"
+GRAPH_LINKS = linkset_graph_iri("wikidata")  # the reconciler's linkset file, data/links/wikidata.ttl
 PLACEHOLDER_ENDPOINT = URIRef("http://127.0.0.1:0/sparql")
 RUN = ID["activity/link/wikidata/2025-11-28"]
 EPOCH = "1764288000"  # 2025-11-28T00:00:00Z

@@ -16,22 +16,23 @@ from typing import TypeVar
 from rdflib import Graph
 
 from . import paths
+from .divisions import GRAPH_DIVISIONS, divisions_ntriples
 from .docs import documentation_files
-from .linkset import load_linksets
+from .linkset import linkset_graphs
 from .literals import canonicalise_graph
 from .load import Sources, load_sources
 from .namespaces import BASE, bind_prefixes
 from .parallel import Background
 from .reason import Inference, reason
 from .rules import reason_with_rules
-from .serialize import FORMATS, canonical, serialize_dataset, union, write_canonical
+from .serialize import FORMATS, canonical, in_graph, serialize_dataset, union, write_canonical
 from .source import SourceText
 from .validate import ValidationReport, validate
 
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_INFERRED = BASE + "graph/inferred"
-GRAPH_LINKS = BASE + "graph/links"  # data/links/*.ttl with their VoID; present only when there are linksets
+GRAPH_LINKS = BASE + "graph/links"  # the prefix of each linkset's graph: graph/links/{file stem} (linkset.py)
 
 ARTIFACT_STEM = "xianan-kg"
 T = TypeVar("T")
@@ -73,24 +74,30 @@ def reasoning_free_files(sources: Sources) -> dict[str, bytes]:
 def artifact_bytes(
     sources: Sources,
     inference: Inference,
-    links: Graph | None = None,
+    links: Mapping[str, Graph] | None = None,
     made_beside: Callable[[], dict[str, bytes]] | None = None,
+    reference: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Every release file by name; pure function of the graphs, hence deterministic.
 
     `made_beside` gives `reasoning_free_files(sources)` when the caller is making them in parallel: asked for
-    last, once the files that need the entailments are made."""
+    last, once the files that need the entailments are made. `links` are the linksets by graph name;
+    `reference` graphs (name -> N-Triples: the division codes) go into the TriG and N-Quads as they are."""
     named = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data, GRAPH_INFERRED: inference.graph}
-    if links:
-        named[GRAPH_LINKS] = links
+    named.update(links or {})
     canon = {name: canonical(graph) for name, graph in named.items()}  # once: blank-node labelling is the cost
     out: dict[str, bytes] = {}
     for fmt in FILE_FORMATS:
         out[f"{ARTIFACT_STEM}-inferred{FORMATS[fmt][1]}"] = write_canonical(canon[GRAPH_INFERRED], fmt)
     for fmt in ("trig", "nquads"):
         out[f"{ARTIFACT_STEM}{FORMATS[fmt][1]}"] = serialize_dataset(canon, fmt, already_canonical=True)
-    out.update(reasoning_free_files(sources) if made_beside is None else made_beside())
     graphs = {name: len(graph) for name, graph in named.items()}
+    for name, ntriples in (reference or {}).items():  # too large for rdflib's writers; no blank nodes
+        out[f"{ARTIFACT_STEM}.trig"] += f"\n<{name}> {{\n{ntriples}}}\n".encode()
+        quads = out[f"{ARTIFACT_STEM}.nq"].decode("utf-8").splitlines() + in_graph(ntriples, name)
+        out[f"{ARTIFACT_STEM}.nq"] = ("\n".join(sorted(quads)) + "\n").encode("utf-8")
+        graphs[name] = ntriples.count("\n")
+    out.update(reasoning_free_files(sources) if made_beside is None else made_beside())
     out["manifest.json"] = manifest_bytes(sources.source, graphs, inference.counts, out)
     return out
 
@@ -124,7 +131,8 @@ def build(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     sources = load_sources() if sources is None else sources
-    links = load_linksets(links_dir, sources.data)
+    links = linkset_graphs(links_dir, sources.data)
+    reference = {GRAPH_DIVISIONS: divisions_ntriples()}  # a code list beside the review: never reasoned over
     for graph in (sources.ontology, sources.data):  # linksets are written by `xianan-kg link` as they are
         canonicalise_graph(graph)  # one lexical form per value, whatever the authors typed (xianan_kg.literals)
     timings["load"] = time.perf_counter() - t0
@@ -138,7 +146,7 @@ def build(
             files, timings["beside"] = beside.result()
             return files
 
-        files = write_files(dist_dir, artifact_bytes(sources, inference, links, made_beside))
+        files = write_files(dist_dir, artifact_bytes(sources, inference, links, made_beside, reference))
         from .store import write_oxigraph_store  # the store module imports this one
 
         write_oxigraph_store(dist_dir)  # ready for `serve --store oxigraph:disk`: opened, never parsed

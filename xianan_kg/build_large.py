@@ -41,7 +41,7 @@ from .namespaces import XK, bind_prefixes
 from .parallel import Background
 from .reason import InconsistencyError, keeps, kind
 from .rules import TYPED, close, typed_literal
-from .serialize import canonical, in_graph
+from .serialize import canonical, in_graph, write_canonical
 from .source import SourceText
 from .store import OXIGRAPH_DIRECTORY, fill_store, from_ox_term, store_scratch, to_ox_term
 from .validate import ValidationReport, load_shapes, validate
@@ -165,7 +165,7 @@ def build_large(
     scratch = dist / f"{ARTIFACT_STEM}.asserted.nq.tmp"
     try:
         try:
-            lines, sizes = nquads_lines(text)
+            lines, sizes = nquads_lines({**text, **published_beside()})  # beside: in the store, not in the rules
             dist.mkdir(parents=True, exist_ok=True)
             scratch.write_text("\n".join(lines) + "\n", encoding="utf-8")
             loaded = threads.submit(
@@ -258,6 +258,16 @@ def _entailments(store: ox.Store, before: set[bytes], literals: Literals) -> Ite
         kind_of_object = "iri" if isinstance(o, ox.NamedNode) else "blank" if isinstance(o, ox.BlankNode) else "literal"
         if keeps(s.value, p.value, o.value, subject_is_iri=isinstance(s, ox.NamedNode), object_kind=kind_of_object):
             yield ox.Triple(s, p, literals.written.get(o, o) if kind_of_object == "literal" else o)
+
+
+def published_beside() -> dict[str, bytes]:
+    """The graphs `build` publishes beside the review, as the N-Triples it writes: linksets and division codes."""
+    from .divisions import GRAPH_DIVISIONS, divisions_ntriples
+    from .linkset import linkset_graphs
+
+    out = {name: write_canonical(canonical(graph), "nt") for name, graph in linkset_graphs().items()}
+    out[GRAPH_DIVISIONS] = divisions_ntriples().encode("utf-8")
+    return out
 
 
 def nquads_lines(graphs: dict[str, bytes]) -> tuple[list[str], dict[str, int]]:

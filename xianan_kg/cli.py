@@ -7,6 +7,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from rdflib import Graph
+
 from . import __version__, paths
 from .build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build
 from .errors import UserError
@@ -85,7 +87,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     graphs = {GRAPH_ONTOLOGY: sources.ontology, GRAPH_DATA: sources.data}
     if args.inferred:
         graphs[GRAPH_INFERRED] = reason_with_rules(sources.combined()).graph
-    if args.format in QUAD_FORMATS:
+    if args.linksets:  # the linksets alone, checked as the build checks them, each with its VoID
+        from .linkset import linkset_graphs
+
+        graphs = linkset_graphs(paths.LINKS_DIR, sources.data)
+        merged = Graph()
+        for graph in graphs.values():
+            merged += graph
+        data = (
+            serialize_dataset(graphs, args.format)
+            if args.format in QUAD_FORMATS
+            else serialize_graph(merged, args.format)
+        )
+    elif args.format in QUAD_FORMATS:
         data = serialize_dataset(graphs, args.format)
     else:
         merged = sources.combined()
@@ -145,6 +159,11 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write the whole graph (ontology + data) in an RDF format")
     e.add_argument("--format", "-f", choices=sorted(FORMATS), default="turtle", help="RDF format (default: turtle)")
     e.add_argument("--inferred", action="store_true", help="include the OWL 2 RL entailments")
+    e.add_argument(
+        "--linksets",
+        action="store_true",
+        help="only the linksets of data/links/ with their VoID (quad formats: one named graph each)",
+    )
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
 

@@ -206,10 +206,10 @@ def division_lines(nbs_dir: Path = NBS_DIR) -> list[str]:
 
 @cache
 def divisions_ntriples(nbs_dir: Path = NBS_DIR) -> str:
-    """The whole graph (metadata and divisions) as sorted N-Triples: the build writes it as it is."""
-    meta = metadata_graph(nbs_dir).serialize(format="nt11")
-    lines = {line + "\n" for line in meta.splitlines() if line} | set(division_lines(nbs_dir))
-    return "".join(sorted(lines))
+    """The whole graph as N-Triples, the metadata first (sorted), then the divisions in the files' order: the
+    build writes it into the TriG as it is and sorts it into the N-Quads."""
+    meta = sorted({line + "\n" for line in metadata_graph(nbs_dir).serialize(format="nt11").splitlines() if line})
+    return "".join(meta) + "".join(division_lines(nbs_dir))
 
 
 def divisions_graph(nbs_dir: Path = NBS_DIR) -> Graph:
