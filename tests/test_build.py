@@ -10,6 +10,8 @@ from rdflib.compare import isomorphic
 
 from xianan_kg import paths
 from xianan_kg.build import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, BuildError, build, reasoning_free_files
+from xianan_kg.divisions import GRAPH_DIVISIONS
+from xianan_kg.linkset import linkset_files, linkset_graph_iri
 from xianan_kg.load import load_sources
 from xianan_kg.parallel import Background, ChildFailed
 
@@ -63,12 +65,14 @@ def test_inferred_artifact_holds_only_entailments(built):
     assert not set(inferred) & set(built.asserted)
 
 
-def test_trig_has_three_named_graphs(built):
+def test_trig_has_the_named_graphs_of_the_manifest(built):
     ds = Dataset()
     ds.parse(built.files["xianan-kg.trig"], format="trig")
     sizes = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
-    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED}
+    linksets = {linkset_graph_iri(path.stem) for path in linkset_files()}
+    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_DIVISIONS, *linksets}
     assert sizes[GRAPH_INFERRED] == len(built.inference.graph)
+    assert sizes == json.loads(built.files["manifest.json"].read_text(encoding="utf-8"))["graphs"]
 
 
 def test_manifest_lists_checksums_and_inference_counts(built):

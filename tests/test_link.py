@@ -332,7 +332,10 @@ def _broken_linkset(kind: str) -> Graph:
 @pytest.mark.parametrize(
     ("kind", "message"),
     [
-        ("bare-same-as", f"owl:sameAs {XKP.xianan} {WD.Q990000003} has no record of an exact key match"),
+        (
+            "bare-same-as",
+            f"owl:sameAs {XKP.xianan} {WD.Q990000003} has no record of an exact key match or a verified identifier",
+        ),
         ("unrecorded", f"link {XKP.xianan} {WD.Q990000003} has no record of how it was found"),
         ("dangling", f"{XKP['no-such-place']} links from a resource the data does not describe"),
     ],

@@ -318,3 +318,13 @@ def test_the_dcat_shapes_catch_a_missing_licence(sources):
     g.remove((divisions.DATASET, DCTERMS.license, None))
     conforms, _, text = shacl_validate(g, shacl_graph=Graph().parse(DCAT_SHAPES))
     assert not conforms and "machine-readable licence" in text
+
+
+def test_export_writes_the_linksets_alone(tmp_path):
+    from .conftest import run_cli
+
+    out = tmp_path / "links.nq"
+    result = run_cli("export", "--linksets", "--format", "nquads", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    graphs = {line.rsplit(" ", 2)[-2] for line in out.read_text(encoding="utf-8").splitlines()}
+    assert graphs == {f"<{linkset_graph_iri(path.stem)}>" for path in linkset_files()}
