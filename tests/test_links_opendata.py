@@ -328,3 +328,15 @@ def test_export_writes_the_linksets_alone(tmp_path):
     assert result.returncode == 0, result.stderr
     graphs = {line.rsplit(" ", 2)[-2] for line in out.read_text(encoding="utf-8").splitlines()}
     assert graphs == {f"<{linkset_graph_iri(path.stem)}>" for path in linkset_files()}
+
+
+def test_an_entity_page_shows_its_links_with_their_evidence(client):
+    html = client.get("/id/place/xianning.html?lang=en").get_data(as_text=True)
+    section = html[html.index('<section class="links"') :]
+    section = section[: section.index("</section>")]
+    row = section[section.index("https://sws.geonames.org/1790395/") :]
+    row = row[: row.index("</tr>")]
+    for evidence in ("Administrative code path and name", "CN.12.1790395", "Xianning Prefecture", "咸宁市"):
+        assert f"<td>{evidence}</td>" in row, evidence
+    wuhan = client.get("/id/place/wuhan.html?lang=en").get_data(as_text=True)
+    assert "<td>Verified identifier</td><td>Q11746</td><td>Wuhan</td>" in wuhan
