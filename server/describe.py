@@ -57,6 +57,19 @@ CONSTRUCT { ?fig ?p ?o . ?quote oa:hasSelector ?sel . ?sel ?sp ?so } WHERE {
   { ?fig ?p ?o } UNION { ?fig prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel ?sp ?so }
 }"""
 )
+# The links of an entity to other datasets with the evidence their linkset records (data/links/README.md).
+LINKS_QUERY = (
+    sparql_prologue()
+    + """
+SELECT ?this ?lang ?link ?item ?method ?code ?name ?ours ?score WHERE {
+  ?record rdf:subject ?this ; rdf:predicate ?link ; rdf:object ?item ; xk:matchMethod ?m .
+  ?this ?link ?item .
+  OPTIONAL { ?m skos:prefLabel ?method FILTER(LANG(?method) = ?lang) }
+  OPTIONAL { ?record xk:theirCode ?code } OPTIONAL { ?record xk:theirName ?name }
+  OPTIONAL { ?record xk:matchedOn ?ours } OPTIONAL { ?record xk:matchScore ?score }
+} ORDER BY ?link ?item"""
+)
+LINK_COLUMNS = ("method", "code", "name", "ours", "score")
 EXISTS_QUERY = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 STATEMENT_GRAPHS_QUERY = "SELECT ?this ?p ?o ?g WHERE { GRAPH ?g { ?this ?p ?o } }"
 LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
@@ -111,6 +124,19 @@ class FigureView:
     quotes: list[QuoteView]
 
 
+@dataclass(frozen=True)
+class LinkView:
+    """A link to another dataset and the evidence its record gives."""
+
+    predicate: TermView
+    item: TermView
+    method: str
+    their_code: str
+    their_name: str
+    ours: str
+    score: str
+
+
 @dataclass
 class EntityPage:
     iri: str
@@ -127,6 +153,7 @@ class EntityPage:
     incoming: list[tuple[TermView, TermView]]
     incoming_total: int
     picture: Neighbourhood | None
+    links: list[LinkView] = field(default_factory=list)  # to other datasets, with their evidence
 
 
 class Describer:
@@ -178,7 +205,15 @@ class Describer:
             incoming=incoming[: self.config.max_incoming_links],
             incoming_total=len(incoming),
             picture=self._picture(subject, graph, view, title),
+            links=self._links(subject, view, lang),
         )
+
+    def _links(self, subject: URIRef, view: TermViews, lang: str) -> list[LinkView]:
+        rows = self.store.execute(LINKS_QUERY, bindings={"this": subject, "lang": Literal(lang)}).to_result().rows
+        return [
+            LinkView(view(r["link"]), view(r["item"]), *(str(r[k]) if k in r else "" for k in LINK_COLUMNS))
+            for r in rows
+        ]
 
     def _inferred_only(self, subject: URIRef) -> set[tuple[Node, Node]]:
         graphs: dict[tuple[Node, Node], set[str]] = defaultdict(set)

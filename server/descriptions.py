@@ -28,6 +28,16 @@ FORMAT_IRIS = {
     "application/trig": FORMATS.TriG,
 }
 DATASET = URIRef(DATASET_IRI)
+# The linksets (each in its graph/links/… graph), their targets and the division code list, as the build
+# described them: VoID and DCAT, with their counts and licences.
+PUBLISHED_DATASETS = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  GRAPH ?g {
+    VALUES ?type { <http://rdfs.org/ns/void#Linkset> <http://rdfs.org/ns/void#Dataset>
+                   <http://www.w3.org/ns/dcat#Dataset> <http://www.w3.org/ns/dcat#Distribution> }
+    ?s a ?type ; ?p ?o .
+  }
+}"""
 
 
 def _count(n: int) -> Literal:
@@ -87,6 +97,8 @@ def void_description(dataset: PublishedDataset, document: str, endpoint: str, du
         "CONSTRUCT { ?this ?p ?o } WHERE { ?this ?p ?o }", bindings={"this": DATASET}
     ).to_result()
     for triple in described.graph or ():
+        g.add(triple)
+    for triple in dataset.store.execute(PUBLISHED_DATASETS).to_result().graph or ():
         g.add(triple)
     doc = URIRef(document)
     g.add((doc, RDF.type, VOID.DatasetDescription))

@@ -10,8 +10,9 @@ from rdflib.compare import isomorphic
 
 from xianan_kg.build.parallel import Background, ChildFailed
 from xianan_kg.build.pipeline import BuildError, build, reasoning_free_files
+from xianan_kg.link.linkset import linkset_files, linkset_graph_iri
 from xianan_kg.rdf import paths
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
 EXPECTED = {
     "xianan-kg.ttl",
@@ -66,12 +67,14 @@ def test_inferred_artifact_holds_only_entailments(built):
     assert not set(inferred) & set(built.asserted)
 
 
-def test_trig_has_three_named_graphs(built):
+def test_trig_has_the_named_graphs_of_the_manifest(built):
     ds = Dataset()
     ds.parse(built.files["xianan-kg.trig"], format="trig")
     sizes = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
-    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED}
+    linksets = {linkset_graph_iri(path.stem) for path in linkset_files()}
+    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_DIVISIONS, *linksets}
     assert sizes[GRAPH_INFERRED] == len(built.inference.graph)
+    assert sizes == json.loads(built.files["manifest.json"].read_text(encoding="utf-8"))["graphs"]
 
 
 def test_manifest_lists_checksums_and_inference_counts(built):

@@ -30,18 +30,19 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from xianan_kg.build.pipeline import BuildResult, build
-from xianan_kg.link.linkset import MATCH_LABEL, load_linksets
+from xianan_kg.link.linkset import MATCH_LABEL, linkset_graph_iri, load_linksets
 from xianan_kg.link.wikidata import WIKIDATA_DATASET, WIKIDATA_SPARQL
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKO, XKP
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKS
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED
 
 from .conftest import FIXTURES, run_cli
 from .test_link_keys import unbacked_same_as
 
 WIKIDATA_FIXTURE = FIXTURES / "wikidata-shaped.ttl"
 EXPECTED_LINKSET = FIXTURES / "wikidata-linkset-expected.ttl"
+GRAPH_LINKS = linkset_graph_iri("wikidata")  # the reconciler's linkset file, data/links/wikidata.ttl
 PLACEHOLDER_ENDPOINT = URIRef("http://127.0.0.1:0/sparql")
 RUN = ID["activity/link/wikidata/2025-11-28"]
 EPOCH = "1764288000"  # 2025-11-28T00:00:00Z
@@ -331,7 +332,10 @@ def _broken_linkset(kind: str) -> Graph:
 @pytest.mark.parametrize(
     ("kind", "message"),
     [
-        ("bare-same-as", f"owl:sameAs {XKP.xianan} {WD.Q990000003} has no record of an exact key match"),
+        (
+            "bare-same-as",
+            f"owl:sameAs {XKP.xianan} {WD.Q990000003} has no record of an exact key match or a verified identifier",
+        ),
         ("unrecorded", f"link {XKP.xianan} {WD.Q990000003} has no record of how it was found"),
         ("dangling", f"{XKP['no-such-place']} links from a resource the data does not describe"),
     ],

@@ -34,7 +34,8 @@ from xianan_kg.build.docs import documentation_files
 from xianan_kg.build.parallel import Background
 from xianan_kg.build.parse import Literals, Parsed, parse_data
 from xianan_kg.build.storedir import write_oxigraph_store
-from xianan_kg.link.linkset import load_linksets
+from xianan_kg.link.divisions import divisions_ntriples
+from xianan_kg.link.linkset import linkset_graphs
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.literals import canonicalise_graph
@@ -42,8 +43,8 @@ from xianan_kg.rdf.namespaces import bind_prefixes
 from xianan_kg.rdf.release import (
     ARTIFACT_STEM,
     GRAPH_DATA,
+    GRAPH_DIVISIONS,
     GRAPH_INFERRED,
-    GRAPH_LINKS,
     GRAPH_ONTOLOGY,
     MANIFEST,
     NQUADS,
@@ -129,7 +130,7 @@ def build(
             literals.canonical(t.object)
     parsed = parse_data(files, source, literals)
     described = {t.subject.value for t in parsed.triples if t.predicate.value == str(RDF.type)}
-    links = load_linksets(links_dir, described=described)
+    links = linkset_graphs(links_dir, described=described)  # each linkset in a graph of its own
     text = {GRAPH_ONTOLOGY: _ntriples(ontology_triples), GRAPH_DATA: _ntriples(parsed.triples)}
     data = None if lean else _rdflib_graph(text[GRAPH_DATA])
     clock.lap("parse")
@@ -144,8 +145,8 @@ def build(
             inferred = _check_and_reason(text, parsed, literals, files, source_file, clock)
         named = dict(text)
         named[GRAPH_INFERRED] = _ntriples(inferred)
-        if links:
-            named[GRAPH_LINKS] = _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(links)])
+        beside_ours = published_beside(links)  # in the release and the store, never in the rules
+        named.update(beside_ours)
         lines, graphs = nquads_lines(named)
         clock.lap("N-Quads")
 
@@ -156,7 +157,7 @@ def build(
         inferred_graph = bind_prefixes(Graph())
         if data is not None and beside is not None:
             inferred_graph = _rdflib_graph(named[GRAPH_INFERRED])
-            out.update(_graph_files(ontology, data, inferred_graph, links))
+            out.update(_graph_files(ontology, data, inferred_graph, links, beside_ours[GRAPH_DIVISIONS]))
             out.update(beside.result())
         clock.lap("rdflib files")
         out.update(release_texts(source))
@@ -290,18 +291,29 @@ def reasoning_free_files(ontology: Graph, data: Graph) -> dict[str, bytes]:
     return out
 
 
-def _graph_files(ontology: Graph, data: Graph, inferred: Graph, links: Graph) -> dict[str, bytes]:
+def published_beside(links: Mapping[str, Graph]) -> dict[str, bytes]:
+    """The graphs published beside the review's, as N-Triples: each linkset, and the NBS code list."""
+    out = {name: _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(graph)]) for name, graph in links.items()}
+    out[GRAPH_DIVISIONS] = divisions_ntriples().encode("utf-8")
+    return out
+
+
+def _graph_files(
+    ontology: Graph, data: Graph, inferred: Graph, links: Mapping[str, Graph], divisions: bytes
+) -> dict[str, bytes]:
     """The entailments in each format and the named graphs as TriG (the ontology is canonical already: labelling
-    it again would give its blank nodes other labels than the N-Quads')."""
-    named = {GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred}
-    if links:
-        named[GRAPH_LINKS] = links
+    it again would give its blank nodes other labels than the N-Quads'; the code list goes in as N-Triples text,
+    too large for rdflib's writer)."""
+    named = {GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred, **links}
     canon = {name: graph if name == GRAPH_ONTOLOGY else canonical(graph) for name, graph in named.items()}
     out = {
         f"{ARTIFACT_STEM}-inferred{FORMATS[fmt][1]}": write_canonical(canon[GRAPH_INFERRED], fmt)
         for fmt in FILE_FORMATS
     }
-    out[f"{ARTIFACT_STEM}{FORMATS['trig'][1]}"] = serialize_dataset(canon, "trig", already_canonical=True)
+    trig = serialize_dataset(canon, "trig", already_canonical=True)
+    out[f"{ARTIFACT_STEM}{FORMATS['trig'][1]}"] = (
+        trig + b"\n<" + GRAPH_DIVISIONS.encode() + b"> {\n" + divisions + b"}\n"
+    )
     return out
 
 

@@ -53,7 +53,11 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    if args.geonames or args.verified_wikidata:  # offline, from data/reference/: no endpoint is asked
+        from .opendata_links import cmd_link_offline
+
+        return cmd_link_offline(args, _refuse_main_data)
+    out = Path(args.out or DEFAULT_OUT)
     report = Path(args.report) if args.report else out.with_name(out.stem + "-review.csv")
     for path in (out, report):
         _refuse_main_data(path)
@@ -88,7 +92,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--endpoint", default=WIKIDATA_SPARQL, help="SPARQL endpoint URL (default: %(default)s)")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="linkset file to write (default: %(default)s)")
+    p.add_argument(
+        "--out", help="linkset file to write (default: data/links/wikidata.ttl, geonames.ttl, wikidata-verified.ttl)"
+    )
+    p.add_argument(
+        "--geonames",
+        action="store_true",
+        help="link to GeoNames from data/reference/geonames/ by code path and pinyin name (needs pypinyin)",
+    )
+    p.add_argument(
+        "--verified-wikidata",
+        action="store_true",
+        help="write owl:sameAs for the items of data/reference/verified-wikidata.csv only",
+    )
     p.add_argument(
         "--threshold", type=_threshold, default=Decimal("0.8"), help="lowest score for skos:closeMatch (default: 0.8)"
     )

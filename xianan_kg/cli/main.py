@@ -15,7 +15,7 @@ from xianan_kg.cli import query as query_command
 from xianan_kg.propose import command as propose_command
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError, UserError
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, NQUADS
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKSETS, GRAPH_ONTOLOGY, NQUADS
 from xianan_kg.rdf.serialize import FORMATS, QUAD_FORMATS, serialize_dataset, serialize_graph, union
 from xianan_kg.reason.keep import InconsistencyError
 from xianan_kg.server import command as serve_command
@@ -71,7 +71,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(f"{nquads}: not built yet; run `xianan-kg build`")
     dataset = Dataset()
     dataset.parse(nquads, format="nquads")
-    wanted = [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if args.inferred else [])]
+    if args.linksets:  # the linksets alone, each with its VoID, as the release publishes them
+        wanted = sorted(str(g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(GRAPH_LINKSETS))
+    else:
+        wanted = [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if args.inferred else [])]
     graphs = {name: dataset.graph(URIRef(name)) for name in wanted}
     if args.format in QUAD_FORMATS:
         data = serialize_dataset(graphs, args.format)
@@ -134,6 +137,11 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write the built graph (ontology + data) in another RDF format")
     e.add_argument("--format", "-f", choices=sorted(FORMATS), default="turtle", help="RDF format (default: turtle)")
     e.add_argument("--inferred", action="store_true", help="include the OWL 2 RL entailments")
+    e.add_argument(
+        "--linksets",
+        action="store_true",
+        help="only the linksets of data/links/ with their VoID (quad formats: one named graph each)",
+    )
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.add_argument("--dist", default=str(paths.DIST_DIR), help="the built release (default: %(default)s)")
     e.set_defaults(func=cmd_export)

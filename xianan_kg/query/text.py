@@ -18,13 +18,14 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
+from xianan_kg.link.linkset import linkset_files, linkset_graph_iri
 from xianan_kg.query.guard import QueryRefused, QueryShape, inspect_query
 from xianan_kg.query.guard import refuse_network as refuse_reaching_out
 from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.namespaces import PREFIXES
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY
 
-LOCAL_GRAPHS = frozenset({GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED})
+LOCAL_GRAPHS = frozenset({GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_DIVISIONS})  # and the linksets' graphs
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix\s*:\s*(\S+)")
@@ -119,7 +120,8 @@ def _found(exc: ParseException) -> str:
 def refuse_network(prepared: PreparedQuery) -> None:
     """The local query path never reaches the network: refuse SERVICE, and FROM of anything but the build's graphs."""
     try:
-        refuse_reaching_out(prepared.shape, LOCAL_GRAPHS)
+        linksets = {linkset_graph_iri(path.stem) for path in linkset_files()}
+        refuse_reaching_out(prepared.shape, LOCAL_GRAPHS | linksets)
     except QueryRefused as exc:
         advice = {
             "service": "; the local graph answers only from dist/. "

@@ -10,7 +10,8 @@ VERSION = "0.1.0"  # of the package and of the release format
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
 GRAPH_DATA = BASE + "graph/data"
 GRAPH_INFERRED = BASE + "graph/inferred"
-GRAPH_LINKS = BASE + "graph/links"  # data/links/*.ttl with their VoID; present only when there are linksets
+GRAPH_LINKSETS = BASE + "graph/links/"  # + a linkset file's stem: each linkset of data/links/ in a graph of its own
+GRAPH_DIVISIONS = BASE + "graph/divisions"  # the NBS code list: beside ours, never reasoned over
 
 ARTIFACT_STEM = "xianan-kg"
 MANIFEST = "manifest.json"
