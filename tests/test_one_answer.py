@@ -13,10 +13,11 @@ from collections import Counter
 from urllib.parse import quote
 
 import pytest
-from rdflib import DCTERMS, Graph
+from rdflib import DCTERMS, Graph, URIRef
 from xianan_kg.server import ServerConfig, create_app
 
 from xianan_kg.api import execute, from_named, list_queries, load_graph, run_query
+from xianan_kg.namespaces import XK
 from xianan_kg.results import from_srj
 from xianan_kg.store import QueryResult
 
@@ -151,3 +152,13 @@ def test_as_sparqlwrapper_asks_a_live_server(dist):
     finally:
         server.shutdown()
         thread.join(5)
+
+
+def test_the_linked_data_page_gives_the_same_parts(client):
+    """The entity's RDF document states the four direct parts, and their closure under its own name."""
+    response = client.get("/id/initiative/four-firsts-strategy.ttl")
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.get_data(as_text=True), format="turtle")
+    strategy = URIRef("https://xianan-kg.example.org/id/initiative/four-firsts-strategy")
+    assert len(set(graph.objects(strategy, XK.hasPart))) == 4
+    assert len(set(graph.objects(strategy, XK.hasPartTransitive))) > 4
