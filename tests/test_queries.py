@@ -134,9 +134,11 @@ def test_api_runs_a_named_question_and_gives_python_values(dist):
 
 def test_api_runs_sparql_text_with_project_prefixes_and_chooses_reasoning(dist):
     kg = load_graph(dist, engine="memory")
-    text = "ASK { xkp:xianan xk:locatedIn xkp:hubei }"
-    assert run_query(text, store=kg).boolean is False
+    text = "ASK { xkp:xianan xk:locatedInTransitive xkp:hubei }"  # only the reasoner states the transitive closure
+    assert run_query(text, store=kg).boolean is True  # the default graph, as the endpoint serves it
     assert run_query(text, store=kg, inferred=True).boolean is True
+    assert run_query(text, store=kg, inferred=False).boolean is False
+    assert run_query("ASK { xkp:xianan xk:locatedIn xkp:hubei }", store=kg).boolean is False  # directly: no
 
 
 def test_api_gives_a_dataframe(dist):

@@ -179,12 +179,15 @@ def test_ask_prints_a_boolean(query):
 # --- query text, files, reasoning ---
 
 
-def test_expression_uses_project_prefixes_and_asserted_unless_inferred(query):
+def test_expression_uses_project_prefixes_and_the_default_graph_unless_asserted(query):
     code, out, _ = query("-e", WHERE_IS_XIANAN, "--format", "csv")
     assert code == 0
-    assert out.splitlines()[1:] == ["咸宁市"]
-    code, out, _ = query("-e", WHERE_IS_XIANAN, "--format", "csv", "--inferred")
+    assert out.splitlines()[1:] == ["咸宁市"]  # xk:locatedIn is direct: reasoning adds nothing to it
+    transitively = WHERE_IS_XIANAN.replace("xk:locatedIn", "xk:locatedInTransitive")
+    code, out, _ = query("-e", transitively, "--format", "csv")
     assert sorted(out.splitlines()[1:]) == sorted(["咸宁市", "湖北省", "中国"])
+    code, out, _ = query("-e", transitively, "--format", "csv", "--asserted")
+    assert out.splitlines()[1:] == []
 
 
 def test_named_query_needing_reasoning_runs_inferred_unless_asserted(query):
@@ -196,7 +199,8 @@ def test_named_query_needing_reasoning_runs_inferred_unless_asserted(query):
 
 def test_a_query_file(tmp_path):
     path = tmp_path / "in-hubei.rq"
-    path.write_text("# needs: inferred\n" + WHERE_IS_XIANAN.replace("xkp:xianan", "xkp:damu-township"), "utf-8")
+    text = WHERE_IS_XIANAN.replace("xkp:xianan", "xkp:damu-township").replace("xk:locatedIn", "xk:locatedInTransitive")
+    path.write_text("# needs: inferred\n" + text, "utf-8")
     result = run_cli("query", str(path), "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert sorted(result.stdout.splitlines()[1:]) == sorted(["咸安区", "咸宁市", "湖北省", "中国"])

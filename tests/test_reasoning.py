@@ -6,7 +6,7 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import OWL, PROV, RDF
 
-from xianan_kg.rdf.namespaces import XK, XKJ, XKO, XKP
+from xianan_kg.rdf.namespaces import XK, XKI, XKJ, XKO, XKP
 from xianan_kg.reason.keep import InconsistencyError
 from xianan_kg.reason.reference import reason
 from xianan_kg.source.load import load_ontology
@@ -26,14 +26,22 @@ def test_inferred_triples_are_new_and_rdf_1_1(built):
         assert not (p == OWL.sameAs and s == o)
 
 
-def test_located_in_is_transitive(closure):
-    assert (XKP["xiangyanghu-town"], XK.locatedIn, XKP.china) in closure
-    assert (XKO["xiangyanghu-judicial-office"], XK.locatedIn, XKP.hubei) in closure
+def test_located_in_transitively_is_the_closure_of_located_in(closure):
+    assert (XKP["xiangyanghu-town"], XK.locatedInTransitive, XKP.china) in closure
+    assert (XKO["xiangyanghu-judicial-office"], XK.locatedInTransitive, XKP.hubei) in closure
+    assert (XKP["xiangyanghu-town"], XK.locatedIn, XKP.china) not in closure  # locatedIn stays direct
 
 
 def test_contains_is_the_inverse_of_located_in(closure):
     assert (XKP.xianan, XK.contains, XKP["xiangyanghu-town"]) in closure
-    assert (XKP.china, XK.contains, XKP.xianan) in closure
+    assert (XKP.china, XK.containsTransitive, XKP.xianan) in closure
+    assert (XKP.china, XK.contains, XKP.xianan) not in closure
+
+
+def test_part_of_stays_direct(closure):
+    four_firsts = XKI["four-firsts-strategy"]
+    assert len(set(closure.objects(four_firsts, XK.hasPart))) == 4
+    assert len(set(closure.objects(four_firsts, XK.hasPartTransitive))) > 4
 
 
 def test_types_follow_the_class_hierarchy(closure):

@@ -25,7 +25,7 @@ HONOURS = (
   ?h a xk:Honour ; xk:honourLevel xkc:level-national ; rdfs:label ?label FILTER(LANG(?label) = "zh")
 } ORDER BY ?h"""
 )
-PLACES_IN_HUBEI = sparql_prologue() + "SELECT ?place WHERE { ?place xk:locatedIn xkp:hubei } ORDER BY ?place"
+PLACES_IN_HUBEI = sparql_prologue() + "SELECT ?place WHERE { ?place xk:locatedInTransitive xkp:hubei } ORDER BY ?place"
 PROJECTS = (
     sparql_prologue()
     + """CONSTRUCT { ?p a ?type ; rdfs:label ?label ; xk:projectStatus ?status }

@@ -16,7 +16,7 @@ QUERIES = {
     "national-honours": """
         SELECT ?h WHERE { ?h a xk:Honour ; xk:honourLevel xkc:level-national } ORDER BY ?h""",
     "in-hubei-transitively": """
-        SELECT ?place WHERE { ?place xk:locatedIn xkp:hubei } ORDER BY ?place""",
+        SELECT ?place WHERE { ?place xk:locatedInTransitive xkp:hubei } ORDER BY ?place""",
 }
 
 

@@ -20,13 +20,14 @@ examples:
   xianan-kg query growth-over-8-percent
   xianan-kg query national-honours --format csv
   xianan-kg query queries/photo-captions.rq --format json
-  xianan-kg query -e 'SELECT ?p WHERE { ?p xk:locatedIn xkp:hubei }' --inferred
+  xianan-kg query -e 'SELECT ?p WHERE { ?p xk:locatedInTransitive xkp:hubei }'
   xianan-kg query osmanthus-topic-graph --format turtle
   xianan-kg query national-honours --endpoint http://127.0.0.1:8000/sparql
 
 The project's prefixes (xk:, xkp:, xkfig:, rdfs:, skos: …) may be used without PREFIX lines.
-A library query marked `# needs: inferred` runs over asserted + inferred triples unless
---asserted is given; other queries run over the asserted triples unless --inferred is given.
+Every query asks the default graph the endpoint serves: asserted + inferred triples, each once
+(`# needs: inferred` marks the library queries whose answer needs the entailments); --asserted
+asks the asserted triples only, --inferred names asserted + inferred explicitly.
 """
 
 

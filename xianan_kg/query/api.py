@@ -71,9 +71,10 @@ def resolve(query: str, directory: Path = paths.QUERIES_DIR) -> QuerySource:
 
 
 def execute(source: QuerySource, store: Store, inferred: bool | None = None) -> QueryResult:
-    """Check and run one query; `inferred=None` lets the query's `# needs: inferred` header decide."""
+    """Check and run one query. `inferred=None` asks the default graph the endpoint serves (every graph of
+    the build, entailments included), so a question gets one answer here, in the CLI and over HTTP;
+    True or False choose asserted + entailments or asserted only."""
     prepared = prepare(source.text)
-    use_inferred = source.needs_inferred if inferred is None else inferred
     try:
         if isinstance(store, LocalStore):
             refuse_network(prepared)
@@ -83,7 +84,9 @@ def execute(source: QuerySource, store: Store, inferred: bool | None = None) -> 
                     default_graphs=prepared.from_graphs,
                     named_graphs=prepared.from_named_graphs,
                 ).to_result()
-        return store.query(prepared.text, inferred=use_inferred)
+            if inferred is None:
+                return store.execute(prepared.text).to_result()
+        return store.query(prepared.text, inferred=True if inferred is None else inferred)
     except UserError:
         raise
     except Exception as exc:  # the engines report evaluation problems with their own exception types
