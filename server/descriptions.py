@@ -42,10 +42,12 @@ CONSTRUCT { ?s ?p ?o } WHERE {
 # What a query without dataset parameters sees; the library's expected answers are its answers.
 DEFAULT_GRAPH_TEXT = (
     "The default graph is the RDF merge of the named graphs below: the ontology and the data as asserted "
-    "plus the OWL 2 RL entailments (and linksets, when published); the build stores each triple in one "
+    "plus the OWL 2 RL entailments and the linksets; the build stores each triple in one "
     "graph only, so each triple is in the default graph once. Direct relations (xk:locatedIn, xk:contains, "
     "xk:partOf, xk:hasPart) are not transitive; their transitive closures are xk:locatedInTransitive, "
-    "xk:containsTransitive, xk:partOfTransitive and xk:hasPartTransitive."
+    "xk:containsTransitive, xk:partOfTransitive and xk:hasPartTransitive. The NBS division code list "
+    "(<https://xianan-kg.example.org/graph/divisions>) is a named graph beside them, outside the default graph: "
+    "ask it with GRAPH or FROM."
 )
 
 

@@ -12,6 +12,9 @@ GRAPH_DATA = BASE + "graph/data"
 GRAPH_INFERRED = BASE + "graph/inferred"
 GRAPH_LINKSETS = BASE + "graph/links/"  # + a linkset file's stem: each linkset of data/links/ in a graph of its own
 GRAPH_DIVISIONS = BASE + "graph/divisions"  # the NBS code list: beside ours, never reasoned over
+# Served as named graphs only (GRAPH, FROM, default-graph-uri), outside the default graph: the code list is a
+# reference beside the review, and must not change the answer to a question about the review.
+REFERENCE_GRAPHS = frozenset({GRAPH_DIVISIONS})
 
 ARTIFACT_STEM = "xianan-kg"
 MANIFEST = "manifest.json"

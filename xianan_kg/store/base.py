@@ -11,7 +11,7 @@ from typing import BinaryIO
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, REFERENCE_GRAPHS
 from xianan_kg.store.results import QueryResult
 
 # Media types an Answer can be written in: solutions (SELECT, ASK) and graphs (CONSTRUCT, DESCRIBE).
@@ -101,7 +101,9 @@ class LocalStore(Store):
         """Run a query. The default graph is the merge of `default_graphs` (all graphs when None); GRAPH
         sees `named_graphs` (all when None). The given dataset replaces any FROM / FROM NAMED of the query.
         `bindings` pre-bind variables; `base_iri` resolves relative IRIs of the query."""
-        default = tuple(self.graph_names if default_graphs is None else default_graphs)
+        if default_graphs is None:
+            default_graphs = [g for g in self.graph_names if g not in REFERENCE_GRAPHS]
+        default = tuple(default_graphs)
         named = tuple(self.graph_names if named_graphs is None else named_graphs)
         return self._run(sparql, DatasetChoice(default, named), base_iri, dict(bindings or {}))
 
