@@ -1,0 +1,71 @@
+"""Issue 18's rough edges, each as a newcomer met it: one request or one command, and the answer it should get."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from xianan_kg.server import ServerConfig, create_app
+from xianan_kg.server.execution import execution_slot
+
+from xianan_kg.syntax_help import describe
+
+from .conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def client(built):
+    config = ServerConfig(dist=built.files["manifest.json"].parent)
+    app = create_app(replace(config, limits=replace(config.limits, max_concurrent=2)))
+    yield app.test_client()
+    execution_slot(app).stop()
+
+
+# --- a syntax error is one line: where, what was found, what would fix it ---
+
+SYNTAX_CASES = [
+    (
+        "SELEC ?x WHERE { ?x ?p ?o }",
+        "SPARQL syntax error at line 1, column 1: found 'SELEC' where the query form is expected: "
+        "SELECT, CONSTRUCT, ASK or DESCRIBE",
+    ),
+    (
+        "PREFIX xk: <https://xianan-kg.example.org/ontology#>\nSELECT ?f WHERE {\n  ?f xk:value ?v ; nope:p ?o }",
+        "SPARQL syntax error at line 3, column 20: undeclared prefix nope:; add the line PREFIX nope: <…namespace IRI…>",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "sentence"), SYNTAX_CASES)
+def test_endpoint_and_cli_word_a_syntax_error_alike(client, text, sentence):
+    response = client.get("/sparql", query_string={"query": text})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == f"Bad Request: {sentence}\n"
+    result = run_cli("query", "-e", text)
+    assert result.returncode == 2
+    assert result.stderr == f"error: {sentence}\n"
+
+
+def test_an_undeclared_project_prefix_is_given_its_prefix_line(client):
+    response = client.get("/sparql", query_string={"query": "SELECT ?f WHERE { ?f xk:value ?v }"})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == (
+        "Bad Request: SPARQL syntax error at line 1, column 22: undeclared prefix xk:; "
+        "add the line PREFIX xk: <https://xianan-kg.example.org/ontology#>\n"
+    )
+
+
+def test_other_syntax_errors_keep_the_engines_position_without_character_classes(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * { ?a ?b ?c } LIMT 3"})
+    text = response.get_data(as_text=True)
+    assert text == (
+        "Bad Request: SPARQL syntax error at line 1, column 29: the query ends after '* { ?a ?b ?c } LIMT 3'; "
+        "expected one of HAVING, OFFSET, OPTIONAL, VALUES\n"
+    )
+
+
+def test_prefixes_inside_iris_strings_and_comments_are_not_prefixes():
+    text = "# see rdfs:label\nSELECT * { ?s <http://a.example/x:y> 'a:b' . _:b ?p ?o }"
+    assert describe(text, 2, 9, 'expected one of "{"') == (
+        "SPARQL syntax error at line 2, column 9: found '{' after 'SELECT *'; expected \"{\""
+    )
