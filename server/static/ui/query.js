@@ -343,7 +343,7 @@
     if (summary !== message) {
       box.append(el("details", {}, el("summary", {}, say("whole_message")), el("pre", {}, message)));
     }
-    const position = /\bat (\d+):(\d+)\b/.exec(message);
+    const position = /\bline (\d+), column (\d+)\b/.exec(message) || /\bat (\d+):(\d+)\b/.exec(message);
     if (position) {
       editor.mark(Number(position[1]), Number(position[2]));
       box.append(el("p", { className: "problem-where" }, say("marked", { line: position[1], column: position[2] })));
@@ -473,6 +473,14 @@
     if (link) link.classList.add("selected");
   }
 
+  function followEdits() {
+    // the banner and the highlight name the library question only while the editor still holds its text
+    const link = loadedName ? exampleLink(loadedName) : null;
+    const unchanged = Boolean(link) && editor.get() === loadedText;
+    questionBox.hidden = !unchanged;
+    if (link) link.classList.toggle("selected", unchanged);
+  }
+
   function refuseFederated() {
     setStatus("info", say("not_run"));
     downloads.hidden = true;
@@ -536,6 +544,7 @@
   let prefixTimer = null;
   editor.onChange(() => {
     editor.unmark();
+    followEdits();
     clearTimeout(prefixTimer);
     prefixTimer = setTimeout(updatePrefixButton, 250);
   });
