@@ -26,7 +26,7 @@ from xianan_kg.source import SourceText
 from xianan_kg.store import LocalStore
 
 from .config import ServerConfig
-from .formatting import format_literal, format_number, with_unit
+from .formatting import as_decimal, english_scaled, format_literal, format_number, with_unit
 from .labels import NameIndex
 from .source_text import InContext, in_sentence
 from .svg import Neighbour, Neighbourhood, neighbourhood
@@ -36,9 +36,10 @@ DESCRIPTION_QUERY = (
     + """
 CONSTRUCT {
   ?this ?p ?o . ?part ?pp ?po . ?in ?ip ?this . ?n rdfs:label ?label ; skos:prefLabel ?pref .
-  ?quote oa:hasSelector ?sel . ?sel ?sp ?so
+  ?quote oa:hasSelector ?sel . ?sel ?sp ?so . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base
 } WHERE {
   { ?this ?p ?o }
+  UNION { ?this xk:statedUnit ?unit . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base }
   UNION { ?this ?link ?part . ?part ?pp ?po
           FILTER(isBlank(?part) || STRSTARTS(STR(?part), CONCAT(STR(?this), "#"))) }
   UNION { ?in ?ip ?this }
@@ -52,9 +53,12 @@ CONSTRUCT {
 FIGURES_QUERY = (
     sparql_prologue()
     + """
-CONSTRUCT { ?fig ?p ?o . ?quote oa:hasSelector ?sel . ?sel ?sp ?so } WHERE {
+CONSTRUCT {
+  ?fig ?p ?o . ?quote oa:hasSelector ?sel . ?sel ?sp ?so . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base
+} WHERE {
   { ?fig xk:about ?this } UNION { ?fig a xk:Figure FILTER(?fig = ?this) }
   { ?fig ?p ?o } UNION { ?fig prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?fig xk:statedUnit ?unit . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base }
 }"""
 )
 EXISTS_QUERY = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
@@ -221,7 +225,7 @@ class Describer:
                     figure=view(fig),
                     indicator=view(indicator) if indicator is not None else None,
                     measure=view(measure) if measure is not None else None,
-                    stated=view.amount(found.value(fig, XK.statedValue), unit),
+                    stated=view.amount(found.value(fig, XK.statedValue), unit, found),
                     normalised=view.amount(found.value(fig, XK.value), base),
                     qualifiers=[view(q) for q in sorted(found.objects(fig, XK.qualifier))],
                     year=str(found.value(fig, XK.refYear) or ""),
@@ -269,11 +273,19 @@ class TermViews:
             return TermView(self.amount(term, self.graph.value(subject, unit_of)), datatype=None)
         return self(term)
 
-    def amount(self, number: Node | None, unit: Node | None) -> str:
-        """'15.48 亿元' / '15.48 100 million yuan': the number with its unit's name in the reader's language."""
+    def amount(self, number: Node | None, unit: Node | None, units: Graph | None = None) -> str:
+        """'15.48 亿元' / '1.548 billion yuan (CNY)': the number with its unit's name in the reader's language."""
         if number is None:
             return ""
         unit_name = self.names.label(str(unit), self.lang) if unit is not None else None
+        units = self.graph if units is None else units  # where the unit's xk:conversionFactor and xk:unitBase are
+        factor = units.value(unit, XK.conversionFactor) if unit is not None and self.lang == "en" else None
+        base = units.value(unit, XK.unitBase) if factor is not None else None
+        base_name = self.names.label(str(base), self.lang) if base is not None else None
+        if factor is not None and base_name and as_decimal(factor) != 1:
+            scaled = english_scaled(number, factor, base_name)
+            if scaled is not None:
+                return scaled
         return with_unit(format_number(number), unit_name)
 
     def _short(self, iri: Node) -> str:

@@ -69,3 +69,29 @@ def test_prefixes_inside_iris_strings_and_comments_are_not_prefixes():
     assert describe(text, 2, 9, 'expected one of "{"') == (
         "SPARQL syntax error at line 2, column 9: found '{' after 'SELECT *'; expected \"{\""
     )
+
+
+# --- amounts in English, counts in English ---
+
+
+def figure_box(client, name: str, lang: str) -> str:
+    response = client.get(f"/id/figure/{name}.html", headers={"Accept": "text/html", "Accept-Language": lang})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    return html[html.index('<dl class="amount">') :].split("</dl>", 1)[0]
+
+
+def test_english_amounts_move_the_scale_into_english_words(client):
+    assert '<dd class="stated">1.548 billion yuan (CNY)</dd>' in figure_box(
+        client, "general-public-budget-revenue-2023", "en"
+    )
+    assert '<dd class="stated">12,000 mu</dd>' in figure_box(client, "xiangyanghu-paddy-field-reclaimed-2023", "en")
+    assert '<dd class="stated">15.48 亿元</dd>' in figure_box(client, "general-public-budget-revenue-2023", "zh")
+
+
+@pytest.mark.parametrize(("query", "count"), [("two sessions", "1 result for"), ("revenue", "3 results for")])
+def test_search_counts_agree_with_their_noun(client, query, count):
+    response = client.get(
+        "/search", query_string={"q": query}, headers={"Accept": "text/html", "Accept-Language": "en"}
+    )
+    assert f'<p class="result-count">{count} “{query}”' in response.get_data(as_text=True)
