@@ -95,3 +95,16 @@ def test_search_counts_agree_with_their_noun(client, query, count):
         "/search", query_string={"q": query}, headers={"Accept": "text/html", "Accept-Language": "en"}
     )
     assert f'<p class="result-count">{count} “{query}”' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard", "/ontology", "/source", "/search?q=咸安", "/id/place/xianan.html"])
+def test_every_page_names_its_icon_so_no_browser_asks_for_favicon_ico(client, path):
+    html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert html.count('<link rel="icon" href="data:,">') == 1
+
+
+def test_the_source_checksum_is_a_block_that_breaks_only_inside_the_digest(client):
+    html = client.get("/source", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<span class="iri checksum">sha256 e69306a6' in html
+    css = client.get("/static/site/site.css").get_data(as_text=True)
+    assert ".iri.checksum { display: block; word-break: normal; overflow-wrap: anywhere; }" in css
