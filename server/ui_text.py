@@ -73,6 +73,13 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "federated": "This question asks Wikidata through SERVICE. This endpoint never connects to other services, "
         "so the query is here to read; run it with an engine that executes SERVICE (its header says how).",
         "turtle_label": "The answer, in Turtle",
+        "views": "Views of the answer",
+        "view_table": "Table",
+        "view_bar": "Bar chart",
+        "view_line": "Line chart",
+        "view_scatter": "Scatter",
+        "view_treemap": "Tree map",
+        "view_graph": "Graph",
     },
     "zh": {
         "running": "运行中…",
@@ -102,5 +109,12 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "federated": "此问题通过SERVICE查询维基数据。本端点从不连接其他服务,因此这里只展示查询本身;"
         "请用能执行SERVICE的引擎运行它(查询开头的注释说明了方法)。",
         "turtle_label": "Turtle格式的结果",
+        "views": "结果的视图",
+        "view_table": "表格",
+        "view_bar": "条形图",
+        "view_line": "折线图",
+        "view_scatter": "散点图",
+        "view_treemap": "矩形树图",
+        "view_graph": "关系图",
     },
 }

@@ -258,7 +258,63 @@
 
   /* --- showing answers --- */
 
-  function showSolutions(json, elapsed) {
+  /* --- charts beside the table (views.js): a switcher, and the chart the columns or `#view:` ask for --- */
+
+  const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 4 });
+  const viewContext = {
+    name: (iri) => compact(iri) || iri,
+    localPath,
+    number: (text) => (Number.isFinite(Number(text)) ? numberFormat.format(Number(text)) : text),
+    unitGap: (unit) => (unit === "%" ? "" : " "),
+  };
+
+  async function quotesOf(iris) {
+    // which words each figure was read from: its quote's IRI names the code points (…/id/quote/762-777)
+    const values = iris.map((iri) => `<${iri}>`).join(" ");
+    const query = `SELECT ?f ?q WHERE { VALUES ?f { ${values} } ?f <http://www.w3.org/ns/prov#wasDerivedFrom> ?q }`;
+    const response = await fetch(config.endpoint, {
+      method: "POST",
+      headers: { Accept: "application/sparql-results+json" },
+      body: new URLSearchParams({ query }),
+    });
+    const found = new Map();
+    if (!response.ok) return found;
+    for (const row of (await response.json()).results.bindings) {
+      const span = /\/quote\/(\d+)-(\d+)$/.exec(row.q.value);
+      if (span && !found.has(row.f.value)) found.set(row.f.value, `/source?start=${span[1]}&end=${span[2]}#c${span[1]}`);
+    }
+    return found;
+  }
+
+  function resultViews(vars, rows, query) {
+    const views = window.XiananViews;
+    if (!views) return [];
+    const choice = views.choose(query, vars, rows);
+    if (!choice.kinds.length) return [];
+    const box = el("div", { className: "chart-box" });
+    const buttons = ["table", ...choice.kinds].map((kind) =>
+      el("button", { type: "button", className: "view-button", "data-view": kind, "aria-pressed": "false" },
+        say("view_" + kind)));
+    const show = (kind) => {
+      for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.view === kind));
+      box.replaceChildren();
+      box.hidden = kind === "table";
+      box.dataset.view = kind;
+      if (kind === "table") return;
+      const chart = views.draw(kind, vars, rows, viewContext, choice.asked);
+      box.append(chart);
+      const figures = [...new Set([...chart.querySelectorAll("[data-iri]")].map((n) => n.getAttribute("data-iri")))]
+        .filter((iri) => localPath(iri) && localPath(iri).startsWith("/id/figure/"));
+      if (kind === "bar" && figures.length) {
+        quotesOf(figures).then((found) => views.addQuotes(chart, found)).catch(() => {});
+      }
+    };
+    for (const button of buttons) button.addEventListener("click", () => show(button.dataset.view));
+    show(choice.kind);
+    return [el("div", { className: "view-switch", role: "group", "aria-label": say("views") }, ...buttons), box];
+  }
+
+  function showSolutions(json, elapsed, query) {
     const vars = json.head.vars || [];
     const rows = json.results.bindings;
     setStatus("ok", say(rows.length === 1 ? "one_row" : "rows", { count: rows.length, ms: elapsed }));
@@ -294,7 +350,7 @@
     });
     fill();
     const table = el("table", { className: "solutions" }, el("thead", {}, headRow), tbody);
-    const parts = [el("div", { className: "table-scroll" }, table)];
+    const parts = [...resultViews(vars, rows, query), el("div", { className: "table-scroll" }, table)];
     if (rows.length > MAX_ROWS) {
       parts.push(el("p", { className: "note" }, say("more_rows", { shown: MAX_ROWS, count: rows.length })));
     }
@@ -438,7 +494,7 @@
         showBoolean(json.boolean, elapsed);
         showDownloads("boolean", query);
       } else {
-        showSolutions(json, elapsed);
+        showSolutions(json, elapsed, query);
         showDownloads("solutions", query);
       }
     } else {
