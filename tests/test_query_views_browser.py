@@ -91,3 +91,59 @@ def test_two_columns_of_iris_are_drawn_as_a_graph_and_a_comment_chooses_the_view
     open_ui(browser, server, query="#view: table\n" + query)
     wait_for_rows(browser, lambda rows: len(rows) > 3)
     assert not by_css(browser, ".chart-box")[0].is_displayed()
+
+
+def test_the_library_filters_by_part_of_the_review_and_by_what_a_question_demonstrates(browser, server):
+    from selenium.webdriver.support.select import Select
+
+    open_ui(browser, server)
+    shown = lambda d: [a.get_attribute("data-name") for a in by_css(d, "#example-list li:not([hidden]) a.example")]  # noqa: E731
+    everything = shown(browser)
+    Select(by_css(browser, "#part-filter")[0]).select_by_value("outlook")
+    outlook = shown(browser)
+    assert "outlook-2024-goals" in outlook and "largest-amounts-of-money" not in outlook
+    assert 0 < len(outlook) < len(everything)
+    by_css(browser, "#example-filter")[0].send_keys("GROUP BY")  # words of its "Demonstrates:" line
+    assert set(shown(browser)) <= set(outlook)
+    Select(by_css(browser, "#part-filter")[0]).select_by_value("")
+    grouped = shown(browser)
+    assert "honours-by-level" in grouped and "largest-amounts-of-money" not in grouped
+
+
+def test_a_shared_link_reopens_the_same_query_and_its_answer(browser, server):
+    open_ui(browser, server)
+    wait_for_rows(browser, lambda rows: len(rows) == 4)
+    type_query(
+        browser,
+        'SELECT ?n WHERE { <https://xianan-kg.example.org/id/place/xianan> ?p ?n FILTER(isLiteral(?n) && LANG(?n) = "zh") }',
+    )
+    by_css(browser, "#run")[0].click()
+    first = wait_for_rows(browser, lambda rows: ["咸安区"] in rows)
+    link = by_css(browser, "a#permalink")[0].get_attribute("href")
+    browser.get("about:blank")
+    browser.get(link)  # "run on open": the link alone brings back query and answer
+    assert wait_for_rows(browser, lambda rows: rows == first) == first
+    assert "query=" in link
+
+
+def test_typing_the_start_of_a_chinese_label_offers_its_iri_and_inserts_it_with_its_prefix(browser, server):
+    from selenium.webdriver.common.keys import Keys
+
+    open_ui(browser, server)
+    wait_for_rows(browser, lambda rows: len(rows) == 4)
+    type_query(browser, "SELECT * WHERE { ?s ?p 咸安")
+    offered = wait_until(
+        browser, lambda d: [li.get_attribute("data-iri") for li in by_css(d, ".completions li")] or None
+    )
+    assert offered[0] == "xkp:xianan"  # 咸安 is a name of the district itself
+    screenshot(browser, "ui-completion")
+    by_css(browser, ".CodeMirror textarea")[0].send_keys(Keys.ENTER)
+    text = browser.execute_script("return document.querySelector('.workbench .CodeMirror').CodeMirror.getValue()")
+    # the } closed itself as { was typed
+    assert text == "PREFIX xkp: <https://xianan-kg.example.org/id/place/>\nSELECT * WHERE { ?s ?p xkp:xianan }"
+    type_query(browser, "SELECT * WHERE { ?s ?p xiananq")  # pinyin finds it too
+    offered = wait_until(
+        browser, lambda d: [li.get_attribute("data-iri") for li in by_css(d, ".completions li")] or None
+    )
+    assert offered[0] == "xkp:xianan"
+    assert console_errors(browser) == []

@@ -49,6 +49,7 @@
   const questionBox = byId("question");
   const exampleList = byId("example-list");
   const exampleFilter = byId("example-filter");
+  const partFilter = byId("part-filter");
   const exampleCount = document.querySelector("#examples-heading .count");
 
   let loadedName = textarea.dataset.name || ""; // the library query in the editor, if any
@@ -564,16 +565,19 @@
   }
 
   function filterExamples() {
+    // words match the question, its name and what it demonstrates; the menu keeps one part of the review
     const words = exampleFilter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const part = partFilter ? partFilter.value : "";
     const items = [...exampleList.children];
     let shown = 0;
     for (const item of items) {
       const link = item.querySelector("a.example");
-      const haystack = `${item.textContent} ${link.title}`.toLowerCase();
-      item.hidden = !words.every((word) => haystack.includes(word));
+      const haystack = `${item.textContent} ${link.dataset.demonstrates || link.title}`.toLowerCase();
+      const inPart = !part || (item.dataset.parts || "").split("|").includes(part);
+      item.hidden = !inPart || !words.every((word) => haystack.includes(word));
       if (!item.hidden) shown += 1;
     }
-    exampleCount.textContent = words.length ? `${shown} / ${items.length}` : String(items.length);
+    exampleCount.textContent = words.length || part ? `${shown} / ${items.length}` : String(items.length);
   }
 
   function fromLocation() {
@@ -611,6 +615,7 @@
     loadExample(link, true);
   });
   exampleFilter.addEventListener("input", filterExamples);
+  if (partFilter) partFilter.addEventListener("change", filterExamples);
   downloads.addEventListener("click", (event) => {
     const link = event.target.closest("a.download");
     if (!link) return;
