@@ -16,6 +16,7 @@ from typing import TypeVar
 from rdflib import Graph
 
 from . import paths
+from .completion import completion_files
 from .docs import documentation_files
 from .linkset import load_linksets
 from .literals import canonicalise_graph
@@ -67,6 +68,7 @@ def reasoning_free_files(sources: Sources) -> dict[str, bytes]:
     asserted = union(canonical(sources.ontology), canonical(sources.data))
     out = {f"{ARTIFACT_STEM}{FORMATS[fmt][1]}": write_canonical(asserted, fmt) for fmt in FILE_FORMATS}
     out.update(documentation_files(sources.ontology))  # ontology.html, ontology.zh.html, ontology.css
+    out.update(completion_files(sources.ontology, sources.data))  # completion.json: the editor's completions
     return out
 
 
