@@ -108,3 +108,14 @@ def test_the_source_checksum_is_a_block_that_breaks_only_inside_the_digest(clien
     assert '<span class="iri checksum">sha256 e69306a6' in html
     css = client.get("/static/site/site.css").get_data(as_text=True)
     assert ".iri.checksum { display: block; word-break: normal; overflow-wrap: anywhere; }" in css
+
+
+def test_a_construct_in_turtle_declares_only_the_prefixes_it_uses(client):
+    query = (
+        "PREFIX xk: <https://xianan-kg.example.org/ontology#>\n"
+        "CONSTRUCT { ?a xk:locatedIn ?b } WHERE { ?a xk:locatedIn ?b } ORDER BY ?a ?b LIMIT 2"
+    )
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    prefixes = sorted(line.split()[1] for line in response.get_data(as_text=True).splitlines() if "@prefix" in line)
+    assert prefixes == ["xk:", "xkf:", "xkp:"]
