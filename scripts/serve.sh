@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck disable=SC1091
 XIANAN_KG_EXTRAS="" . scripts/setup.sh
-python -m xianan_kg.quickstart port "$@" >/dev/null || { python -m xianan_kg.quickstart port "$@"; exit 1; }
+python -m xianan_kg.quickstart port "$@" >/dev/null || exit 1  # taken: it says which --port is free
 if ! python -m xianan_kg.quickstart fresh; then
   xianan-kg build
   python -m xianan_kg.quickstart record
