@@ -119,3 +119,17 @@ def test_a_construct_in_turtle_declares_only_the_prefixes_it_uses(client):
     assert response.status_code == 200
     prefixes = sorted(line.split()[1] for line in response.get_data(as_text=True).splitlines() if "@prefix" in line)
     assert prefixes == ["xk:", "xkf:", "xkp:"]
+
+
+def test_to_dataframe_gives_rates_pandas_can_plot_and_exact_decimals_on_request(built):
+    pytest.importorskip("pandas")
+    from decimal import Decimal
+
+    from xianan_kg.api import load_graph, run_query, to_dataframe
+
+    result = run_query("growth-over-8-percent", store=load_graph(built.files["manifest.json"].parent))
+    frame = to_dataframe(result)
+    assert frame["rate"].dtype == "float64"
+    assert frame["rate"].tolist() == [0.8, 0.25, 0.123, 0.083]
+    exact = to_dataframe(result, exact=True)["rate"].tolist()
+    assert exact == [Decimal("0.8"), Decimal("0.25"), Decimal("0.123"), Decimal("0.083")]
