@@ -61,6 +61,10 @@ CONSTRUCT {
   UNION { ?fig xk:statedUnit ?unit . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base }
 }"""
 )
+SUB_PROPERTIES_QUERY = (
+    "SELECT DISTINCT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ ?super "
+    "FILTER(?sub != ?super) }"
+)
 EXISTS_QUERY = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 STATEMENT_GRAPHS_QUERY = "SELECT ?this ?p ?o ?g WHERE { GRAPH ?g { ?this ?p ?o } }"
 LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
@@ -141,6 +145,7 @@ class Describer:
     ) -> None:
         self.store, self.config, self.source = store, config, source
         self.names = names if names is not None else NameIndex.load(store)
+        self._below: dict[Node, set[Node]] | None = None
 
     def exists(self, iri: str) -> bool:
         """Whether the IRI occurs in the dataset (as subject or object): cheaper than describing it."""
@@ -157,7 +162,11 @@ class Describer:
         inferred_only = self._inferred_only(subject)
         properties: dict[Node, PropertyView] = {}
         types = []
-        for p, o in sorted(graph.predicate_objects(subject)):
+        statements = set(graph.predicate_objects(subject))
+        below = self._sub_properties()
+        for p, o in sorted(statements):
+            if (p, o) in inferred_only and any((q, o) in statements for q in below.get(p, ())):
+                continue  # the same link through an inferred super-property (dcterms:hasPart of xk:hasPart): once
             value = ValueView(view.value(subject, p, o), (p, o) in inferred_only)
             if p == RDF.type:
                 types.append(value)
@@ -183,6 +192,15 @@ class Describer:
             incoming_total=len(incoming),
             picture=self._picture(subject, graph, view, title),
         )
+
+    def _sub_properties(self) -> dict[Node, set[Node]]:
+        """Each property's sub-properties (rdfs:subPropertyOf+), read once from the dataset."""
+        if self._below is None:
+            below: dict[Node, set[Node]] = defaultdict(set)
+            for row in self.store.execute(SUB_PROPERTIES_QUERY).to_result().rows:
+                below[row["super"]].add(row["sub"])
+            self._below = dict(below)
+        return self._below
 
     def _inferred_only(self, subject: URIRef) -> set[tuple[Node, Node]]:
         graphs: dict[tuple[Node, Node], set[str]] = defaultdict(set)

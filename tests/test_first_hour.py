@@ -133,3 +133,31 @@ def test_to_dataframe_gives_rates_pandas_can_plot_and_exact_decimals_on_request(
     assert frame["rate"].tolist() == [0.8, 0.25, 0.123, 0.083]
     exact = to_dataframe(result, exact=True)["rate"].tolist()
     assert exact == [Decimal("0.8"), Decimal("0.25"), Decimal("0.123"), Decimal("0.083")]
+
+
+def test_a_quote_not_found_is_one_violation_with_a_short_name_and_what_to_do():
+    from rdflib import URIRef
+    from rdflib.namespace import PROV
+
+    from xianan_kg.anchor import QuoteProblem
+    from xianan_kg.load import load_sources
+    from xianan_kg.validate import validate
+
+    sources = load_sources()
+    figure = URIRef("https://xianan-kg.example.org/id/figure/general-public-budget-revenue-2023")
+    sources.data.remove((figure, PROV.wasDerivedFrom, None))  # what anchoring leaves when the words are not found
+    sources.quote_problems.append(QuoteProblem(figure, "一般公共预算收入15.49亿元", 0))
+    report = validate(sources)
+    assert [str(v) for v in report.violations] == [
+        "Violation: xkfig:general-public-budget-revenue-2023\n  path: xk:quote\n"
+        "  quote '一般公共预算收入15.49亿元' not found in the source; "
+        "copy the words exactly from xianan-2023-review.zh.txt"
+    ]
+
+
+def test_an_entity_page_lists_a_link_once_not_again_through_an_inferred_super_property(client):
+    html = client.get(
+        "/id/initiative/four-firsts-strategy.html", headers={"Accept": "text/html", "Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert ">has part<" in html
+    assert ">dcterms:hasPart<" not in html  # every dcterms:hasPart here is an xk:hasPart, inferred upwards
