@@ -161,3 +161,9 @@ def test_an_entity_page_lists_a_link_once_not_again_through_an_inferred_super_pr
     ).get_data(as_text=True)
     assert ">has part<" in html
     assert ">dcterms:hasPart<" not in html  # every dcterms:hasPart here is an xk:hasPart, inferred upwards
+
+
+def test_the_status_chart_counts_the_projects_without_a_status_too(client):
+    html = client.get("/dashboard", headers={"Accept": "text/html", "Accept-Language": "en"}).get_data(as_text=True)
+    chart = html[html.index("Projects by status") :]
+    assert "(not stated in the text)" in chart  # 2 projects of the review have no stated status
