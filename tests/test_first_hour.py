@@ -167,3 +167,17 @@ def test_the_status_chart_counts_the_projects_without_a_status_too(client):
     html = client.get("/dashboard", headers={"Accept": "text/html", "Accept-Language": "en"}).get_data(as_text=True)
     chart = html[html.index("Projects by status") :]
     assert "(not stated in the text)" in chart  # 2 projects of the review have no stated status
+
+
+def test_the_chinese_ontology_contents_are_in_pinyin_order(built):
+    import re
+
+    from xianan_kg.docs import reading_key
+
+    html = built.files["ontology.zh.html"].read_text(encoding="utf-8")
+    toc = html[html.index('id="toc"') :]
+    classes = toc[toc.index('href="#classes"') : toc.index("</ul>", toc.index('href="#classes"'))]
+    names = re.findall(r'<a href="#[^"]*">([^<]*)</a>', classes)  # the heading "类" itself is cut off
+    assert len(names) > 20
+    assert names == sorted(names, key=lambda n: reading_key(n, "zh"))
+    assert names[:3] == ["产业园区", "村湾", "党政机关"]  # chǎn, cūn, dǎng
