@@ -140,7 +140,7 @@ class BarChart:
 
 def bar_chart(bars: list[Bar], tick_text: Callable[[float], str], log: bool = False) -> BarChart:
     """Horizontal bars in the order given; `log` draws log10 of positive values from a power of ten."""
-    label_width, plot_width, bar_height, gap = 320, 360, 18, 8
+    label_width, plot_width, bar_height, gap = 470, 520, 18, 8  # labels of ~60 Latin or ~38 CJK characters whole
     values = [b.value for b in bars if not log or b.value > 0]
     top = max(values, default=1.0) or 1.0
     if log:

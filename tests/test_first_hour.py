@@ -181,3 +181,17 @@ def test_the_chinese_ontology_contents_are_in_pinyin_order(built):
     assert len(names) > 20
     assert names == sorted(names, key=lambda n: reading_key(n, "zh"))
     assert names[:3] == ["产业园区", "村湾", "党政机关"]  # chǎn, cūn, dǎng
+
+
+def test_dashboard_bars_keep_labels_of_sixty_characters_whole_and_name_the_rest_in_a_title(client):
+    import re
+
+    html = client.get("/dashboard", headers={"Accept": "text/html", "Accept-Language": "en"}).get_data(as_text=True)
+    labels = re.findall(r'class="bar-label"[^>]*>(?:<title>([^<]*)</title>)?([^<]*)</text>', html)
+    assert len(labels) > 30
+    for full, shown in labels:
+        if shown.endswith("…"):
+            assert len(full) > 55 and full.startswith(shown[:-1])  # cut only when long, and whole on hover
+        else:
+            assert full == ""
+    assert re.search(r'<svg class="chart" viewBox="0 0 1270 \d+" width="1270"', html)  # scaled to the page's width
