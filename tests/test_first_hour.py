@@ -195,3 +195,10 @@ def test_dashboard_bars_keep_labels_of_sixty_characters_whole_and_name_the_rest_
         else:
             assert full == ""
     assert re.search(r'<svg class="chart" viewBox="0 0 1270 \d+" width="1270"', html)  # scaled to the page's width
+
+
+def test_the_neighbourhood_centre_box_is_wide_enough_for_its_bold_label():
+    from xianan_kg.server.svg import CENTRE_FONT, Neighbour, neighbourhood, text_width
+
+    pic = neighbourhood("东湖高新咸安产业园", [Neighbour("咸安区", None, "located in", True)])
+    assert pic.centre.width >= text_width(pic.centre.label, CENTRE_FONT) * 1.1 + 20  # 13 px bold, padded
