@@ -303,6 +303,7 @@
       box.dataset.view = kind;
       if (kind === "table") return;
       const chart = views.draw(kind, vars, rows, viewContext, choice.asked);
+      chart.setAttribute("aria-label", say("chart_label", { view: say("view_" + kind), count: rows.length }));
       box.append(chart);
       const figures = [...new Set([...chart.querySelectorAll("[data-iri]")].map((n) => n.getAttribute("data-iri")))]
         .filter((iri) => localPath(iri) && localPath(iri).startsWith("/id/figure/"));
