@@ -87,18 +87,27 @@ def _money_bars(rows: list[Row], lang: str) -> list[Bar]:
     return bars
 
 
+NOT_STATED = {"en": "(not stated in the text)", "zh": "(原文未说明)"}
+
+
 def _count_bars(rows: list[Row], lang: str) -> list[Bar]:
-    return [Bar(_text(r, "name"), _number(r, "count"), format_number(r["count"]), _text(r, "thing")) for r in rows]
+    """One bar per value; the instances without one are a bar of their own, not left out of the count."""
+    return [
+        Bar(_text(r, "name") or NOT_STATED[lang], _number(r, "count"), format_number(r["count"]), _text(r, "thing"))
+        for r in rows
+    ]
 
 
 def count_by_concept(counted: tuple[str, str, str], **chart: object) -> ChartSpec:
     """A chart of how many instances of a class (subclasses included) have each value of a concept property."""
     variable, cls, prop = counted
     query = f"""SELECT ?thing ?name (COUNT(DISTINCT ?{variable}) AS ?count) WHERE {{
-  ?{variable} a/rdfs:subClassOf* {cls} ;
-      {prop} ?thing .
-  ?thing skos:prefLabel ?name .
-  FILTER(LANG(?name) = "$lang")
+  ?{variable} a/rdfs:subClassOf* {cls} .
+  OPTIONAL {{
+    ?{variable} {prop} ?thing .
+    ?thing skos:prefLabel ?name .
+    FILTER(LANG(?name) = "$lang")
+  }}
 }}
 GROUP BY ?thing ?name
 ORDER BY DESC(?count) ?name"""

@@ -26,7 +26,7 @@ from xianan_kg.source.text import SourceText
 from xianan_kg.store.base import LocalStore
 
 from .config import ServerConfig
-from .formatting import format_literal, format_number, with_unit
+from .formatting import as_decimal, english_scaled, format_literal, format_number, with_unit
 from .labels import NameIndex
 from .source_text import InContext, in_sentence
 from .svg import Neighbour, Neighbourhood, neighbourhood
@@ -36,9 +36,10 @@ DESCRIPTION_QUERY = (
     + """
 CONSTRUCT {
   ?this ?p ?o . ?part ?pp ?po . ?in ?ip ?this . ?n rdfs:label ?label ; skos:prefLabel ?pref .
-  ?quote oa:hasSelector ?sel . ?sel ?sp ?so
+  ?quote oa:hasSelector ?sel . ?sel ?sp ?so . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base
 } WHERE {
   { ?this ?p ?o }
+  UNION { ?this xk:statedUnit ?unit . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base }
   UNION { ?this ?link ?part . ?part ?pp ?po
           FILTER(isBlank(?part) || STRSTARTS(STR(?part), CONCAT(STR(?this), "#"))) }
   UNION { ?in ?ip ?this }
@@ -52,9 +53,12 @@ CONSTRUCT {
 FIGURES_QUERY = (
     sparql_prologue()
     + """
-CONSTRUCT { ?fig ?p ?o . ?quote oa:hasSelector ?sel . ?sel ?sp ?so } WHERE {
+CONSTRUCT {
+  ?fig ?p ?o . ?quote oa:hasSelector ?sel . ?sel ?sp ?so . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base
+} WHERE {
   { ?fig xk:about ?this } UNION { ?fig a xk:Figure FILTER(?fig = ?this) }
   { ?fig ?p ?o } UNION { ?fig prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?fig xk:statedUnit ?unit . ?unit xk:conversionFactor ?factor ; xk:unitBase ?base }
 }"""
 )
 # The links of an entity to other datasets with the evidence their linkset records (data/links/README.md).
@@ -70,6 +74,12 @@ SELECT ?this ?lang ?link ?item ?method ?code ?name ?ours ?score WHERE {
 } ORDER BY ?link ?item"""
 )
 LINK_COLUMNS = ("method", "code", "name", "ours", "score")
+
+
+SUB_PROPERTIES_QUERY = (
+    "SELECT DISTINCT ?sub ?super WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>+ ?super "
+    "FILTER(?sub != ?super) }"
+)
 EXISTS_QUERY = "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }"
 STATEMENT_GRAPHS_QUERY = "SELECT ?this ?p ?o ?g WHERE { GRAPH ?g { ?this ?p ?o } }"
 LABELS = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
@@ -164,6 +174,7 @@ class Describer:
     ) -> None:
         self.store, self.config, self.source = store, config, source
         self.names = names if names is not None else NameIndex.load(store)
+        self._below: dict[Node, set[Node]] | None = None
 
     def exists(self, iri: str) -> bool:
         """Whether the IRI occurs in the dataset (as subject or object): cheaper than describing it."""
@@ -180,7 +191,11 @@ class Describer:
         inferred_only = self._inferred_only(subject)
         properties: dict[Node, PropertyView] = {}
         types = []
-        for p, o in sorted(graph.predicate_objects(subject)):
+        statements = set(graph.predicate_objects(subject))
+        below = self._sub_properties()
+        for p, o in sorted(statements):
+            if (p, o) in inferred_only and any((q, o) in statements for q in below.get(p, ())):
+                continue  # the same link through an inferred super-property (dcterms:hasPart of xk:hasPart): once
             value = ValueView(view.value(subject, p, o), (p, o) in inferred_only)
             if p == RDF.type:
                 types.append(value)
@@ -214,6 +229,15 @@ class Describer:
             LinkView(view(r["link"]), view(r["item"]), *(str(r[k]) if k in r else "" for k in LINK_COLUMNS))
             for r in rows
         ]
+
+    def _sub_properties(self) -> dict[Node, set[Node]]:
+        """Each property's sub-properties (rdfs:subPropertyOf+), read once from the dataset."""
+        if self._below is None:
+            below: dict[Node, set[Node]] = defaultdict(set)
+            for row in self.store.execute(SUB_PROPERTIES_QUERY).to_result().rows:
+                below[row["super"]].add(row["sub"])
+            self._below = dict(below)
+        return self._below
 
     def _inferred_only(self, subject: URIRef) -> set[tuple[Node, Node]]:
         graphs: dict[tuple[Node, Node], set[str]] = defaultdict(set)
@@ -256,7 +280,7 @@ class Describer:
                     figure=view(fig),
                     indicator=view(indicator) if indicator is not None else None,
                     measure=view(measure) if measure is not None else None,
-                    stated=view.amount(found.value(fig, XK.statedValue), unit),
+                    stated=view.amount(found.value(fig, XK.statedValue), unit, found),
                     normalised=view.amount(found.value(fig, XK.value), base),
                     qualifiers=[view(q) for q in sorted(found.objects(fig, XK.qualifier))],
                     year=str(found.value(fig, XK.refYear) or ""),
@@ -304,11 +328,19 @@ class TermViews:
             return TermView(self.amount(term, self.graph.value(subject, unit_of)), datatype=None)
         return self(term)
 
-    def amount(self, number: Node | None, unit: Node | None) -> str:
-        """'15.48 亿元' / '15.48 100 million yuan': the number with its unit's name in the reader's language."""
+    def amount(self, number: Node | None, unit: Node | None, units: Graph | None = None) -> str:
+        """'15.48 亿元' / '1.548 billion yuan (CNY)': the number with its unit's name in the reader's language."""
         if number is None:
             return ""
         unit_name = self.names.label(str(unit), self.lang) if unit is not None else None
+        units = self.graph if units is None else units  # where the unit's xk:conversionFactor and xk:unitBase are
+        factor = units.value(unit, XK.conversionFactor) if unit is not None and self.lang == "en" else None
+        base = units.value(unit, XK.unitBase) if factor is not None else None
+        base_name = self.names.label(str(base), self.lang) if base is not None else None
+        if factor is not None and base_name and as_decimal(factor) != 1:
+            scaled = english_scaled(number, factor, base_name)
+            if scaled is not None:
+                return scaled
         return with_unit(format_number(number), unit_name)
 
     def _short(self, iri: Node) -> str:

@@ -55,6 +55,7 @@ from typing import NoReturn
 
 from flask import Flask, current_app
 
+from xianan_kg.query.syntax import describe_engine_error
 from xianan_kg.store.base import AnswerWriteError, LocalStore, QueryEvaluationError, QuerySyntaxError
 from xianan_kg.store.choice import is_endpoint
 
@@ -131,7 +132,7 @@ def answer_job(store: LocalStore, job: QueryJob, limits: QueryLimits) -> QueryOu
         media_type = negotiate(job.accept, answer.media_types, aliases_for(answer.form))
         return QueryOutcome(200, write_answer(answer, media_type, limits), media_type)
     except QuerySyntaxError as exc:
-        return refusal(400, f"Bad Request: SPARQL syntax error: {exc}")
+        return refusal(400, f"Bad Request: {describe_engine_error(job.query, str(exc))}")
     except QueryEvaluationError as exc:
         return refusal(400, f"Bad Request: {exc}")
     except NotAcceptable as exc:

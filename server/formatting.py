@@ -39,6 +39,23 @@ def with_unit(number: str, unit: str | None) -> str:
     return f"{number}{unit}" if unit in NO_SPACE_UNITS else f"{number} {unit}"
 
 
+SCALE_WORDS = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
+
+
+def english_scaled(number: object, factor: object, base_unit: str) -> str | None:
+    """15.48 in units of 10^8 yuan → "1.548 billion yuan": English has no word for 万 or 亿, so the scale moves.
+
+    2.3 in units of 10^4 mu → "23,000 mu". None when the number or the factor is not a number."""
+    value, times = as_decimal(number), as_decimal(factor)
+    if value is None or times is None or not value.is_finite() or not times.is_finite():
+        return None
+    amount = value * times
+    for scale, word in SCALE_WORDS:
+        if abs(amount) >= scale:
+            return f"{format_number(amount / scale)} {word} {base_unit}"
+    return f"{format_number(amount)} {base_unit}"
+
+
 def format_literal(term: Literal) -> str:
     """A literal for a page: numbers formatted, everything else as written."""
     if term.datatype in NUMERIC_TYPES:

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from xianan_kg.query.guard import ShapeLimits
 from xianan_kg.store.base import Answer, AnswerWriteError
-from xianan_kg.store.local import OX_PREFIXES, OxigraphAnswer
+from xianan_kg.store.local import OxigraphAnswer, used_prefixes
 
 LINE_FORMATS = {"SELECT": "text/tab-separated-values", "GRAPH": "application/n-triples"}
 HEADER_LINES = {"SELECT": 1, "GRAPH": 0}
@@ -120,8 +120,9 @@ def write_answer(answer: Answer, media_type: str, limits: QueryLimits) -> bytes:
             solutions = ox.parse_query_results(lines.getvalue(), ox.QueryResultsFormat.TSV)
             solutions.serialize(out, format=ox.QueryResultsFormat.from_media_type(media_type))
         else:
-            triples = ox.parse(lines.getvalue(), ox.RdfFormat.N_TRIPLES)
-            ox.serialize(triples, out, format=ox.RdfFormat.from_media_type(media_type), prefixes=OX_PREFIXES)
+            triples = list(ox.parse(lines.getvalue(), ox.RdfFormat.N_TRIPLES))  # within max_rows: read above
+            rdf_format = ox.RdfFormat.from_media_type(media_type)
+            ox.serialize(triples, out, format=rdf_format, prefixes=used_prefixes(triples))
     except (ValueError, TypeError) as exc:
         raise AnswerWriteError(f"cannot write the answer as {media_type}: {exc}") from None
     return out.getvalue()

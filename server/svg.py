@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 NODE_FONT = 12
+CENTRE_FONT, BOLD = 13, 1.1  # the centre's label is 13 px bold (site.css): about a tenth wider than regular
 EDGE_FONT = 10
 MAX_NODE_CHARS = 16
 
@@ -82,7 +83,7 @@ def neighbourhood(centre_label: str, neighbours: list[Neighbour], limit: int = 1
     width, height = 760, 440 if len(shown) > 6 else 340
     cx, cy = width / 2, height / 2
     rx, ry = width / 2 - 95, height / 2 - 40
-    centre = _node(cx, cy, centre_label, None)
+    centre = _node(cx, cy, centre_label, None, CENTRE_FONT * BOLD, padding=24)
     nodes, edges = [], []
     for i, n in enumerate(shown):
         angle = -math.pi / 2 + 2 * math.pi * i / max(len(shown), 1)
@@ -104,9 +105,9 @@ def neighbourhood(centre_label: str, neighbours: list[Neighbour], limit: int = 1
     return Neighbourhood(width, height, centre, nodes, edges, max(0, len(neighbours) - limit))
 
 
-def _node(x: float, y: float, label: str, href: str | None) -> PlacedNode:
+def _node(x: float, y: float, label: str, href: str | None, size: float = NODE_FONT, padding: float = 16) -> PlacedNode:
     short = shorten(label)
-    return PlacedNode(round(x, 1), round(y, 1), round(text_width(short, NODE_FONT) + 16, 1), short, label, href)
+    return PlacedNode(round(x, 1), round(y, 1), round(text_width(short, size) + padding, 1), short, label, href)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class BarChart:
 
 def bar_chart(bars: list[Bar], tick_text: Callable[[float], str], log: bool = False) -> BarChart:
     """Horizontal bars in the order given; `log` draws log10 of positive values from a power of ten."""
-    label_width, plot_width, bar_height, gap = 320, 360, 18, 8
+    label_width, plot_width, bar_height, gap = 470, 520, 18, 8  # labels of ~60 Latin or ~38 CJK characters whole
     values = [b.value for b in bars if not log or b.value > 0]
     top = max(values, default=1.0) or 1.0
     if log:

@@ -11,10 +11,13 @@ scripts and styles from this server only).
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, request, url_for
 
 from xianan_kg.query.library import NamedQuery, load_library
 from xianan_kg.rdf.namespaces import PREFIXES
+from xianan_kg.rdf.release import COMPLETION as COMPLETION_FILE
 
 from .dataset import current_dataset
 from .errors import HttpProblem
@@ -25,6 +28,7 @@ from .ui_text import PAGE_TEXT, SCRIPT_TEXT
 
 bp = Blueprint("ui", __name__)
 
+PARTS = ("intro", "part 1", "part 2", "part 3", "part 4", "captions", "outlook")  # the review's parts, in order
 DEFAULT_QUERY = "growth-over-8-percent"  # what `/` opens with: short, and its answer is a readable table
 
 
@@ -37,12 +41,19 @@ def client_config(lang: str) -> dict:
         "baseIri": current_dataset().config.base_iri,
         "prefixes": {prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
         "messages": SCRIPT_TEXT[lang],
+        "completion": url_for("ui.completion"),
     }
 
 
 def release_library() -> dict[str, NamedQuery]:
     """The question library as the release carries it (read once per dataset version)."""
     return per_dataset("library", lambda: load_library(current_dataset().queries_dir))
+
+
+def parts_of(query: NamedQuery) -> list[str]:
+    """The parts of the review a question reads (its `# Part:` line), so the list can be filtered by part."""
+    named = query.header.get("part", "").lower()
+    return [part for part in PARTS if re.search(rf"\b{part}\b", named)]
 
 
 @bp.route("/", methods=["GET"])
@@ -64,6 +75,8 @@ def index() -> Response:
         "query.html",
         status=404 if notice else 200,
         examples=list(library.values()),
+        parts=PARTS,
+        parts_of=parts_of,
         selected=selected,
         text=text,
         notice=notice,
@@ -79,3 +92,16 @@ def library_query(name: str) -> Response:
     if query is None:
         raise HttpProblem(404, f"Not Found: no query named {name!r} in the library; see / for the list")
     return Response(query.text, content_type=content_type("application/sparql-query"))
+
+
+@bp.route("/completion.json", methods=["GET"])
+def completion() -> Response:
+    """The build's completion index (xianan_kg.completion) for the editor: read from dist/, never computed here."""
+    path = current_dataset().config.dist / COMPLETION_FILE
+    try:
+        body = path.read_bytes()
+    except OSError:
+        raise HttpProblem(404, f"Not Found: {COMPLETION_FILE} is not in the release; run `xianan-kg build`") from None
+    response = Response(body, content_type="application/json")
+    response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response

@@ -25,6 +25,7 @@ EXPECTED = {
     "xianan-kg.nq",
     "ontology.html",
     "ontology.zh.html",
+    "completion.json",
     "ontology.css",
     "manifest.json",
     "xianan-kg.oxigraph",

@@ -114,7 +114,7 @@ def test_project_page_shows_its_amount_with_unit_and_the_quote_in_its_sentence(s
 
 def test_figure_page_formats_both_numbers_with_units(server):
     html = page(server, f"{FIGURE}.html?lang=en").text
-    assert '<dd class="stated">15.48 100 million yuan</dd>' in html
+    assert '<dd class="stated">1.548 billion yuan (CNY)</dd>' in html
     assert '<dd class="normalised">1,548,000,000 yuan (CNY)</dd>' in html
     zh = page(server, f"{FIGURE}.html?lang=zh").text
     assert '<dd class="stated">15.48 亿元</dd>' in zh

@@ -216,7 +216,8 @@ def test_syntax_error_is_400_with_line_and_column(server):
     assert response.status == 400
     assert response.media_type == "text/plain"
     assert "syntax error" in response.text
-    assert re.search(r"error at 3:\d+: expected", response.text)  # line 3: the pattern is incomplete
+    assert re.search(r"syntax error at line 3, column \d+: ", response.text)  # line 3: the pattern is incomplete
+    assert len(response.text.strip().splitlines()) == 1
     assert "Traceback" not in response.text
 
 

@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dominate.tags import a, code, dd, div, dl, dt, h2, h3, li, link, meta, p, section, table, td, th, tr, ul
+from pypinyin import Style, lazy_pinyin
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -137,6 +138,13 @@ def render_documentation(documented: Graph, schemes: Graph, shapes: Graph, vocab
                         dt(prefix or ":", id=prefix or ":")
                         dd(code(ns))
                         entries.append(("#" + prefix, prefix))
+
+        def _make_toc(self) -> None:
+            """The contents in the reader's order: Chinese names by their pinyin, not by the English IRIs."""
+            for key, entries in self.toc.items():
+                if key != "namespaces" and isinstance(entries, list):
+                    entries.sort(key=lambda entry: reading_key(str(entry[1]), lang))
+            super()._make_toc()
 
         def _make_body(self) -> None:
             self.doc.body["class"] = "ontology-doc"
@@ -306,10 +314,17 @@ def concept_schemes_section(schemes: Graph, vocabulary: Graph, lang: str) -> sec
         members[scheme].append(concept)
     for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme)):
         entry = div(h3(_name(schemes, scheme, lang)), p(code(str(scheme))), _class="entity scheme")
-        concepts = sorted(members[scheme], key=lambda c: _name(schemes, c, "en"))
+        concepts = sorted(members[scheme], key=lambda c: reading_key(_name(schemes, c, lang), lang))
         entry.appendChild(ul([li(_name(schemes, c, lang), " ", code(_short(schemes, c))) for c in concepts]))
         sec.appendChild(entry)
     return sec
+
+
+def reading_key(name: str, lang: str) -> tuple[str, str]:
+    """How a reader of `lang` expects names ordered: Chinese by pinyin, tone after syllable (as a dictionary)."""
+    if lang != "zh":
+        return name.casefold(), name
+    return " ".join(lazy_pinyin(name, style=Style.TONE3)).casefold(), name
 
 
 def _short(graph: Graph, term: Node) -> str:

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from xianan_kg.build.completion import completion_files
 from xianan_kg.build.docs import documentation_files
 from xianan_kg.build.parallel import Background
 from xianan_kg.build.parse import Literals, Parsed, parse_data
@@ -288,6 +289,7 @@ def reasoning_free_files(ontology: Graph, data: Graph) -> dict[str, bytes]:
     asserted = union(ontology, canonical(data))
     out = {f"{ARTIFACT_STEM}{FORMATS[fmt][1]}": write_canonical(asserted, fmt) for fmt in FILE_FORMATS}
     out.update(documentation_files(ontology))  # ontology.html, ontology.zh.html, ontology.css
+    out.update(completion_files(ontology, data))  # completion.json: the query editor's completions
     return out
 
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from pypinyin import lazy_pinyin
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
 from xianan_kg.link.linkset import record_iri
 from xianan_kg.rdf import paths
-from xianan_kg.rdf.errors import InputError, UserError
+from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.namespaces import ID, VOID, XK, XKC, bind_prefixes
 
 GEONAMES_DIR = paths.DATA_DIR / "reference" / "geonames"
@@ -120,8 +121,6 @@ def geonames_key(name: str) -> str:
 
 def pinyin_key(name: str) -> str:
     """Our Chinese name in toneless pinyin without its administrative suffix: "咸宁市" → "xianning"."""
-    from pypinyin import lazy_pinyin  # only `xianan-kg link --geonames` needs it: an optional dependency
-
     return "".join(lazy_pinyin(_strip(name, ZH_SUFFIXES))).lower()
 
 
@@ -274,10 +273,3 @@ def write_review(matches: list[Match], path: Path) -> int:
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)
-
-
-def require_pypinyin() -> None:
-    try:
-        import pypinyin  # noqa: F401
-    except ImportError:
-        raise UserError("pypinyin is not installed: pip install -e '.[link]'") from None

@@ -85,7 +85,6 @@ def cmd_link_offline(args: argparse.Namespace, refuse: object) -> int:
     """`link --geonames` / `link --verified-wikidata`; `refuse(path)` keeps outputs out of the facts."""
     data = _our_graph()
     if args.geonames:
-        geonames.require_pypinyin()
         out = Path(args.out) if args.out else GEONAMES_OUT
         report = Path(args.report) if args.report else out.with_name(out.stem + "-review.csv")
         for path in (out, report):

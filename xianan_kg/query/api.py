@@ -12,6 +12,7 @@ The command `xianan-kg query` runs through the same functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -120,11 +121,17 @@ def result_rows(result: QueryResult) -> list[dict[str, object]]:
     return [{c: python_value(row.get(c)) for c in columns} for row in rows]
 
 
-def to_dataframe(result: QueryResult) -> pandas.DataFrame:
-    """The rows as a pandas DataFrame, one column per variable in the query's order."""
+def to_dataframe(result: QueryResult, exact: bool = False) -> pandas.DataFrame:
+    """The rows as a pandas DataFrame, one column per variable in the query's order.
+
+    xsd:decimal values (rates, amounts) become floats, so that a column is numeric and pandas can plot and
+    sum it; `exact=True` keeps them as decimal.Decimal objects (an object column), as `result_rows` gives them."""
     try:
         import pandas
     except ImportError:
         raise UserError("to_dataframe needs pandas: pip install 'xianan-kg[notebook]'") from None
     columns, _ = tabular(result)
-    return pandas.DataFrame(result_rows(result), columns=columns)
+    rows = result_rows(result)
+    if not exact:
+        rows = [{c: float(v) if isinstance(v, Decimal) else v for c, v in row.items()} for row in rows]
+    return pandas.DataFrame(rows, columns=columns)

@@ -21,6 +21,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from xianan_kg.link.linkset import linkset_files, linkset_graph_iri
 from xianan_kg.query.guard import QueryRefused, QueryShape, inspect_query
 from xianan_kg.query.guard import refuse_network as refuse_reaching_out
+from xianan_kg.query.syntax import describe, prefix_line
 from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.namespaces import PREFIXES
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY
@@ -38,8 +39,8 @@ class QueryError(UserError):
 
 
 class QuerySyntaxError(QueryError):
-    def __init__(self, line: int, column: int, message: str) -> None:
-        super().__init__(f"SPARQL syntax error at line {line}, column {column}: {message}")
+    def __init__(self, line: int, column: int, message: str, sentence: str | None = None) -> None:
+        super().__init__(sentence or f"SPARQL syntax error at line {line}, column {column}: {message}")
         self.line, self.column, self.message = line, column, message
 
 
@@ -102,12 +103,19 @@ def prepare(text: str) -> PreparedQuery:
         line, column = exc.lineno - offset, exc.col
         if line < 1:
             line, column = 1, 1
-        raise QuerySyntaxError(line, column, exc.msg + _found(exc)) from None
+        sentence = describe(text, line, column, exc.msg, implicit=frozenset(PREFIXES))
+        raise QuerySyntaxError(line, column, exc.msg + _found(exc), sentence) from None
     except Exception as exc:  # rdflib signals semantic errors (unknown prefix, bad aggregate) with Exception
         unknown = UNKNOWN_PREFIX.search(str(exc))
         if unknown:
             prefix = unknown.group(1)
-            raise QuerySyntaxError(*_position_of_prefix(text, prefix), f"undeclared prefix {prefix}:") from None
+            line, column = _position_of_prefix(text, prefix)
+            sentence = (
+                f"SPARQL syntax error at line {line}, column {column}: undeclared prefix {prefix}:; add the line "
+            )
+            raise QuerySyntaxError(
+                line, column, f"undeclared prefix {prefix}:", sentence + prefix_line(prefix)
+            ) from None
         raise QuerySyntaxError(1, 1, str(exc)) from None
     return PreparedQuery(full, FORMS[query.algebra.name], shape)
 

@@ -21,6 +21,7 @@ MANIFEST = "manifest.json"
 NQUADS = f"{ARTIFACT_STEM}.nq"
 OXIGRAPH_DIRECTORY = f"{ARTIFACT_STEM}.oxigraph"  # in dist/, next to the .nq it was loaded from
 STORE_STAMP = "xianan-kg-build.json"  # inside the directory: which .nq (by sha256) it holds
+COMPLETION = "completion.json"  # the query editor's completions (build.completion)
 STYLESHEET = "ontology.css"  # of the ontology's documentation
 SOURCE_DIR = "source"  # the source texts, as the build read them
 QUERIES_DIR = "queries"  # the question library and its expected answers

@@ -64,6 +64,24 @@ def _graph_result(triples: object) -> QueryResult:
 OX_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
+def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project's prefixes that name at least one IRI or datatype of the triples: a CONSTRUCT answer in Turtle
+    starts with the @prefix lines it needs, not with all of them."""
+    iris: set[str] = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    namespaces = set()  # the longest namespace of each IRI: xkp:, not also xkd: (…/id/) above it
+    for iri in iris:
+        fitting = [ns for ns in OX_PREFIXES.values() if iri.startswith(ns)]
+        if fitting:
+            namespaces.add(max(fitting, key=len))
+    return {prefix: ns for prefix, ns in OX_PREFIXES.items() if ns in namespaces}
+
+
 class OxigraphAnswer(Answer):
     def __init__(self, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
         self._result = result
@@ -84,7 +102,8 @@ class OxigraphAnswer(Answer):
         try:
             if self.form == "GRAPH":
                 rdf_format = ox.RdfFormat.from_media_type(media_type)
-                return ox.serialize(self._result, output, format=rdf_format, prefixes=OX_PREFIXES)
+                triples = self._result = list(self._result)  # read once, to declare only the prefixes it uses
+                return ox.serialize(triples, output, format=rdf_format, prefixes=used_prefixes(triples))
             return self._result.serialize(output, format=ox.QueryResultsFormat.from_media_type(media_type))
         except (ValueError, TypeError) as exc:
             raise AnswerWriteError(f"cannot write the answer as {media_type}: {exc}") from None

@@ -43,7 +43,7 @@ class ValidationReport:
         return f"{body}\n{errors} violation(s), {len(self.violations) - errors} warning(s)."
 
 
-def _short(node: object, graph: Graph) -> str:
+def short_name(node: object, graph: Graph) -> str:
     if isinstance(node, URIRef):
         try:
             return graph.namespace_manager.normalizeUri(node)
@@ -66,12 +66,12 @@ def result_violation(
     """One SHACL result as a person reads it: the message, plus the offending value when the message does not name it."""
     text = str(message) if isinstance(message, Literal) else "constraint not satisfied"
     if value is not None and str(value) not in text:
-        text += f" (value: {_short(value, data)})"
+        text += f" (value: {short_name(value, data)})"
     return Violation(
-        focus=_short(focus, data),
-        path=_short(path, data),
+        focus=short_name(focus, data),
+        path=short_name(path, data),
         message=text,
-        shape=_short(shape, shapes),
+        shape=short_name(shape, shapes),
         severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
     )
 
@@ -86,7 +86,9 @@ def blank_node_violations(data: Graph) -> list[Violation]:
         }
     )
     return [
-        Violation(focus=node, path=_short(URIRef(pred), data), message="blank node in the data: give every node an IRI")
+        Violation(
+            focus=node, path=short_name(URIRef(pred), data), message="blank node in the data: give every node an IRI"
+        )
         for pred, node in found
     ]
 
@@ -100,9 +102,9 @@ def ill_typed_violations(data: Graph, files: list[Path]) -> list[Violation]:
         if not isinstance(o, Literal) or o.datatype is None or not ill_typed(str(o), str(o.datatype)):
             continue
         where = _written_at(str(o), files, texts)
-        datatype = _short(o.datatype, data)
+        datatype = short_name(o.datatype, data)
         message = f'{where}ill-typed literal "{o}"^^{datatype}: not a value of {datatype}'
-        out.append(Violation(focus=_short(s, data), path=_short(p, data), message=message, shape="datatype"))
+        out.append(Violation(focus=short_name(s, data), path=short_name(p, data), message=message, shape="datatype"))
     return out
 
 
@@ -126,4 +128,4 @@ def described_in(files: list[Path], names: Graph) -> set[str]:
     graph = Graph()
     for path in files:
         graph.parse(path, format="turtle")
-    return {_short(s, names) for s in set(graph.subjects())} | {str(s) for s in set(graph.subjects())}
+    return {short_name(s, names) for s in set(graph.subjects())} | {str(s) for s in set(graph.subjects())}

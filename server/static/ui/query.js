@@ -49,6 +49,7 @@
   const questionBox = byId("question");
   const exampleList = byId("example-list");
   const exampleFilter = byId("example-filter");
+  const partFilter = byId("part-filter");
   const exampleCount = document.querySelector("#examples-heading .count");
 
   let loadedName = textarea.dataset.name || ""; // the library query in the editor, if any
@@ -258,7 +259,64 @@
 
   /* --- showing answers --- */
 
-  function showSolutions(json, elapsed) {
+  /* --- charts beside the table (views.js): a switcher, and the chart the columns or `#view:` ask for --- */
+
+  const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 4 });
+  const viewContext = {
+    name: (iri) => compact(iri) || iri,
+    localPath,
+    number: (text) => (Number.isFinite(Number(text)) ? numberFormat.format(Number(text)) : text),
+    unitGap: (unit) => (unit === "%" ? "" : " "),
+  };
+
+  async function quotesOf(iris) {
+    // which words each figure was read from: its quote's IRI names the code points (…/id/quote/762-777)
+    const values = iris.map((iri) => `<${iri}>`).join(" ");
+    const query = `SELECT ?f ?q WHERE { VALUES ?f { ${values} } ?f <http://www.w3.org/ns/prov#wasDerivedFrom> ?q }`;
+    const response = await fetch(config.endpoint, {
+      method: "POST",
+      headers: { Accept: "application/sparql-results+json" },
+      body: new URLSearchParams({ query }),
+    });
+    const found = new Map();
+    if (!response.ok) return found;
+    for (const row of (await response.json()).results.bindings) {
+      const span = /\/quote\/(\d+)-(\d+)$/.exec(row.q.value);
+      if (span && !found.has(row.f.value)) found.set(row.f.value, `/source?start=${span[1]}&end=${span[2]}#c${span[1]}`);
+    }
+    return found;
+  }
+
+  function resultViews(vars, rows, query) {
+    const views = window.XiananViews;
+    if (!views) return [];
+    const choice = views.choose(query, vars, rows);
+    if (!choice.kinds.length) return [];
+    const box = el("div", { className: "chart-box" });
+    const buttons = ["table", ...choice.kinds].map((kind) =>
+      el("button", { type: "button", className: "view-button", "data-view": kind, "aria-pressed": "false" },
+        say("view_" + kind)));
+    const show = (kind) => {
+      for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.view === kind));
+      box.replaceChildren();
+      box.hidden = kind === "table";
+      box.dataset.view = kind;
+      if (kind === "table") return;
+      const chart = views.draw(kind, vars, rows, viewContext, choice.asked);
+      chart.setAttribute("aria-label", say("chart_label", { view: say("view_" + kind), count: rows.length }));
+      box.append(chart);
+      const figures = [...new Set([...chart.querySelectorAll("[data-iri]")].map((n) => n.getAttribute("data-iri")))]
+        .filter((iri) => localPath(iri) && localPath(iri).startsWith("/id/figure/"));
+      if (kind === "bar" && figures.length) {
+        quotesOf(figures).then((found) => views.addQuotes(chart, found)).catch(() => {});
+      }
+    };
+    for (const button of buttons) button.addEventListener("click", () => show(button.dataset.view));
+    show(choice.kind);
+    return [el("div", { className: "view-switch", role: "group", "aria-label": say("views") }, ...buttons), box];
+  }
+
+  function showSolutions(json, elapsed, query) {
     const vars = json.head.vars || [];
     const rows = json.results.bindings;
     setStatus("ok", say(rows.length === 1 ? "one_row" : "rows", { count: rows.length, ms: elapsed }));
@@ -294,7 +352,7 @@
     });
     fill();
     const table = el("table", { className: "solutions" }, el("thead", {}, headRow), tbody);
-    const parts = [el("div", { className: "table-scroll" }, table)];
+    const parts = [...resultViews(vars, rows, query), el("div", { className: "table-scroll" }, table)];
     if (rows.length > MAX_ROWS) {
       parts.push(el("p", { className: "note" }, say("more_rows", { shown: MAX_ROWS, count: rows.length })));
     }
@@ -343,7 +401,7 @@
     if (summary !== message) {
       box.append(el("details", {}, el("summary", {}, say("whole_message")), el("pre", {}, message)));
     }
-    const position = /\bat (\d+):(\d+)\b/.exec(message);
+    const position = /\bline (\d+), column (\d+)\b/.exec(message) || /\bat (\d+):(\d+)\b/.exec(message);
     if (position) {
       editor.mark(Number(position[1]), Number(position[2]));
       box.append(el("p", { className: "problem-where" }, say("marked", { line: position[1], column: position[2] })));
@@ -438,7 +496,7 @@
         showBoolean(json.boolean, elapsed);
         showDownloads("boolean", query);
       } else {
-        showSolutions(json, elapsed);
+        showSolutions(json, elapsed, query);
         showDownloads("solutions", query);
       }
     } else {
@@ -473,6 +531,14 @@
     if (link) link.classList.add("selected");
   }
 
+  function followEdits() {
+    // the banner and the highlight name the library question only while the editor still holds its text
+    const link = loadedName ? exampleLink(loadedName) : null;
+    const unchanged = Boolean(link) && editor.get() === loadedText;
+    questionBox.hidden = !unchanged;
+    if (link) link.classList.toggle("selected", unchanged);
+  }
+
   function refuseFederated() {
     setStatus("info", say("not_run"));
     downloads.hidden = true;
@@ -500,16 +566,19 @@
   }
 
   function filterExamples() {
+    // words match the question, its name and what it demonstrates; the menu keeps one part of the review
     const words = exampleFilter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const part = partFilter ? partFilter.value : "";
     const items = [...exampleList.children];
     let shown = 0;
     for (const item of items) {
       const link = item.querySelector("a.example");
-      const haystack = `${item.textContent} ${link.title}`.toLowerCase();
-      item.hidden = !words.every((word) => haystack.includes(word));
+      const haystack = `${item.textContent} ${link.dataset.demonstrates || link.title}`.toLowerCase();
+      const inPart = !part || (item.dataset.parts || "").split("|").includes(part);
+      item.hidden = !inPart || !words.every((word) => haystack.includes(word));
       if (!item.hidden) shown += 1;
     }
-    exampleCount.textContent = words.length ? `${shown} / ${items.length}` : String(items.length);
+    exampleCount.textContent = words.length || part ? `${shown} / ${items.length}` : String(items.length);
   }
 
   function fromLocation() {
@@ -536,6 +605,7 @@
   let prefixTimer = null;
   editor.onChange(() => {
     editor.unmark();
+    followEdits();
     clearTimeout(prefixTimer);
     prefixTimer = setTimeout(updatePrefixButton, 250);
   });
@@ -546,6 +616,7 @@
     loadExample(link, true);
   });
   exampleFilter.addEventListener("input", filterExamples);
+  if (partFilter) partFilter.addEventListener("change", filterExamples);
   downloads.addEventListener("click", (event) => {
     const link = event.target.closest("a.download");
     if (!link) return;
