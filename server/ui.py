@@ -96,12 +96,11 @@ def library_query(name: str) -> Response:
 
 @bp.route("/completion.json", methods=["GET"])
 def completion() -> Response:
-    """The build's completion index (xianan_kg.completion) for the editor: read from dist/, never computed here."""
-    path = current_dataset().config.dist / COMPLETION_FILE
-    try:
-        body = path.read_bytes()
-    except OSError:
-        raise HttpProblem(404, f"Not Found: {COMPLETION_FILE} is not in the release; run `xianan-kg build`") from None
+    """The build's completion index (xianan_kg.build.completion) for the editor: read from dist/, never computed here."""
+    path = current_dataset().artifact(COMPLETION_FILE)
+    if path is None:  # a lean build writes none
+        raise HttpProblem(404, f"Not Found: {COMPLETION_FILE} is not in the release; run `xianan-kg build`")
+    body = path.read_bytes()
     response = Response(body, content_type="application/json")
     response.cache_control.public, response.cache_control.max_age = True, 3600
     return response
