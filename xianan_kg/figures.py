@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from .namespaces import OA, XK
+from .numerals import chinese_counts_in
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -55,6 +56,6 @@ def check_figures(graph: Graph) -> list[FigureProblem]:
         if base is not None and graph.value(fig, XK.baseUnit) not in (None, base):
             problems.append(FigureProblem(fig, f"xk:baseUnit should be {base}"))
         quotes = exact_quotes(graph, fig)
-        if not any(n == Decimal(str(stated)) for q in quotes for _, _, n in numbers_in(q)):
+        if not any(n == Decimal(str(stated)) for q in quotes for _, _, n in numbers_in(q) + chinese_counts_in(q)):
             problems.append(FigureProblem(fig, f"stated value {stated} is not written in its quote {quotes}"))
     return problems
