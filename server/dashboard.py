@@ -203,7 +203,7 @@ ORDER BY ?start"""
             "en": "Honours, firsts and recognitions the review reports, counted by the level that conferred them.",
             "zh": "回眸所列荣誉、首创和表彰,按授予层级计数。",
         },
-        counted=("honour", "xk:Honour", "xk:honourLevel"),
+        counted=("honour", "xk:Recognition", "xk:honourLevel"),
         columns={"en": ("Level", "Honours"), "zh": ("层级", "荣誉数")},
     ),
     count_by_concept(

@@ -109,7 +109,7 @@ def test_project_page_shows_its_amount_with_unit_and_the_quote_in_its_sentence(s
     assert "<mark>的东湖高新咸安产业园,总投资10.5亿元</mark>" in html
     assert "成功引入筹资、建设、招商“三位一体”<mark>" in html  # the sentence around the quote
     assert 'href="/source?start=1519&amp;end=1539#c1519"' in html
-    assert 'href="/id/concept/status-signed"' in html and ">签约落户</a>" in html  # linked names, not IRIs
+    assert 'href="/id/concept/status-signed"' in html and ">签约引进</a>" in html  # linked names, not IRIs
 
 
 def test_figure_page_formats_both_numbers_with_units(server):

@@ -60,6 +60,7 @@ from xianan_kg.reason.rules import close
 from xianan_kg.source.load import load_ontology, load_sources
 from xianan_kg.source.text import SourceText
 from xianan_kg.validate.constraints import constraint_solutions, sparql_constraints
+from xianan_kg.validate.figures import STATED_VALUES, unwritten_values
 from xianan_kg.validate.report import ValidationReport
 from xianan_kg.validate.shacl import sparql_core_violations
 from xianan_kg.validate.validator import load_shapes, validate
@@ -204,6 +205,12 @@ def _check_and_reason(
 def _conforms(store: ox.Store, text: dict[str, bytes], parsed: Parsed) -> bool:
     """Whether the data conforms: quotes placed, no blank node, SHACL core, the shapes' SPARQL constraints."""
     if parsed.quote_problems or parsed.blank or parsed.ill_typed:
+        return False
+    stated = [
+        (str(s["figure"]), s["value"].value, s["exact"].value if s["exact"] else None)
+        for s in store.query(STATED_VALUES)
+    ]
+    if unwritten_values(stated):
         return False
     shapes = load_shapes()
     if sparql_core_violations(store, shapes, bind_prefixes(Graph())):

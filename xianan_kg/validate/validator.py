@@ -18,6 +18,7 @@ from xianan_kg.validate.constraints import (
     constraint_violations,
     sparql_constraints,
 )
+from xianan_kg.validate.figures import unwritten_value_violations
 from xianan_kg.validate.reference import shacl_violations
 from xianan_kg.validate.report import (
     ValidationReport,
@@ -52,6 +53,7 @@ def validate(sources: Sources, shapes: Graph | None = None, reference: bool = Fa
     unplaced = {v.focus for v in violations}
     violations += blank_node_violations(sources.data)
     violations += ill_typed_violations(sources.data, sources.files)
+    violations += unwritten_value_violations(sources.data)
     # a quote that was not found leaves its fact without prov:wasDerivedFrom: one problem, said once, above
     violations += [
         v
