@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Literal
-from xianan_kg.coverage import figure_spans
 
 from xianan_kg.source.numerals import chinese_counts_in, value_of
+from xianan_kg.validate.coverage import figure_spans
 
 from .conftest import FIXTURES
 

@@ -125,7 +125,7 @@ def test_to_dataframe_gives_rates_pandas_can_plot_and_exact_decimals_on_request(
     pytest.importorskip("pandas")
     from decimal import Decimal
 
-    from xianan_kg.api import load_graph, run_query, to_dataframe
+    from xianan_kg.query.api import load_graph, run_query, to_dataframe
 
     result = run_query("growth-over-8-percent", store=load_graph(built.files["manifest.json"].parent))
     frame = to_dataframe(result)
@@ -138,10 +138,10 @@ def test_to_dataframe_gives_rates_pandas_can_plot_and_exact_decimals_on_request(
 def test_a_quote_not_found_is_one_violation_with_a_short_name_and_what_to_do():
     from rdflib import URIRef
     from rdflib.namespace import PROV
-    from xianan_kg.anchor import QuoteProblem
-    from xianan_kg.load import load_sources
 
-    from xianan_kg.validate import validate
+    from xianan_kg.source.anchor import QuoteProblem
+    from xianan_kg.source.load import load_sources
+    from xianan_kg.validate.validator import validate
 
     sources = load_sources()
     figure = URIRef("https://xianan-kg.example.org/id/figure/general-public-budget-revenue-2023")
@@ -172,7 +172,7 @@ def test_the_status_chart_counts_the_projects_without_a_status_too(client):
 def test_the_chinese_ontology_contents_are_in_pinyin_order(built):
     import re
 
-    from xianan_kg.docs import reading_key
+    from xianan_kg.build.docs import reading_key
 
     html = built.files["ontology.zh.html"].read_text(encoding="utf-8")
     toc = html[html.index('id="toc"') :]

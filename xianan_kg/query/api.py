@@ -1,6 +1,9 @@
 """The knowledge graph from Python (a notebook, a script): load it, ask a library question, get rows or a DataFrame.
 
-    from xianan_kg import load_graph, run_query, result_rows, to_dataframe
+    from xianan_kg import load_graph
+    from xianan_kg import run_query
+    from xianan_kg import result_rows
+    from xianan_kg import to_dataframe
     kg = load_graph()                                  # the built dist/, served by pyoxigraph
     answer = run_query("growth-over-8-percent", store=kg)
     result_rows(answer)      # [{'indicator': 'Development quality …', 'rate': Decimal('0.8'), 'qualifier': 'estimated'}, …]
