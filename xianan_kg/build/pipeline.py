@@ -123,12 +123,16 @@ def build(
     canonicalise_graph(ontology)
     ontology = canonical(ontology)  # blank-node labels fixed once, for every file written from it
     literals = Literals()
-    ontology_triples = [ox.Triple(*map(to_ox_term, t)) for t in ontology]
+    ontology_triples = [ox.Triple(*map(to_ox_term, t)) for t in ontology]  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
     for t in ontology_triples:
         if isinstance(t.object, ox.Literal):
             literals.canonical(t.object)
     parsed = parse_data(files, source, literals)
-    described = {t.subject.value for t in parsed.triples if t.predicate.value == str(RDF.type)}
+    described = {
+        t.subject.value
+        for t in parsed.triples
+        if t.predicate.value == str(RDF.type) and not isinstance(t.subject, ox.Triple)  # (no RDF-star subject)
+    }
     links = load_linksets(links_dir, described=described)
     text = {GRAPH_ONTOLOGY: _ntriples(ontology_triples), GRAPH_DATA: _ntriples(parsed.triples)}
     data = None if lean else _rdflib_graph(text[GRAPH_DATA])
@@ -145,7 +149,7 @@ def build(
         named = dict(text)
         named[GRAPH_INFERRED] = _ntriples(inferred)
         if links:
-            named[GRAPH_LINKS] = _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(links)])
+            named[GRAPH_LINKS] = _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(links)])  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
         lines, graphs = nquads_lines(named)
         clock.lap("N-Quads")
 
@@ -229,7 +233,7 @@ def _reference_check_and_reason(files: list[Path], source_file: Path, ontology: 
         raise BuildError(report)
     inference = reason(union(ontology, sources.data))
     clock.lap("reason")
-    return [ox.Triple(*map(to_ox_term, t)) for t in inference.graph]
+    return [ox.Triple(*map(to_ox_term, t)) for t in inference.graph]  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
 
 
 # The datatype of a typed literal ending an N-Triples line (its object): a literal's text holds no newline.
@@ -243,7 +247,7 @@ def _typed_text(ntriples: bytes) -> bytes:
 
 def _lines(store: ox.Store) -> list[bytes]:
     """The default graph as N-Triples lines, as the store writes its terms (lower-case language tags…)."""
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()  # type: ignore[union-attr]  # pyoxigraph's stubs: with no output given, it returns the bytes
 
 
 def _entailments(store: ox.Store, before: set[bytes], literals: Literals) -> Iterator[ox.Triple]:
@@ -261,7 +265,7 @@ def _entailments(store: ox.Store, before: set[bytes], literals: Literals) -> Ite
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[return-value]  # pyoxigraph's stubs: with no output given, it returns the bytes
 
 
 def _rdflib_graph(ntriples: bytes) -> Graph:
