@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
@@ -58,7 +59,7 @@ def linkset_files(links_dir: Path = paths.LINKS_DIR) -> list[Path]:
     return sorted(links_dir.glob("*.ttl")) if links_dir.is_dir() else []
 
 
-def _recorded(graph: Graph, s: URIRef, p: URIRef, o: URIRef, method: URIRef | None = None) -> bool:
+def _recorded(graph: Graph, s: Node, p: URIRef, o: Node, method: URIRef | None = None) -> bool:
     for record in graph.subjects(RDF.subject, s):
         if (record, RDF.predicate, p) in graph and (record, RDF.object, o) in graph:
             if method is None or (
@@ -68,7 +69,7 @@ def _recorded(graph: Graph, s: URIRef, p: URIRef, o: URIRef, method: URIRef | No
     return False
 
 
-def _target_of(graph: Graph, obj: URIRef) -> URIRef | None:
+def _target_of(graph: Graph, obj: Node) -> Node | None:
     for dataset, space in graph.subject_objects(VOID.uriSpace):
         if (dataset, RDF.type, VOID.Dataset) in graph and str(obj).startswith(str(space)):
             return dataset
@@ -94,7 +95,7 @@ def linkset_problems(graph: Graph) -> list[str]:
     return problems
 
 
-def _label(graph: Graph, node: URIRef, lang: str) -> str:
+def _label(graph: Graph, node: Node, lang: str) -> str:
     return next((str(x) for x in graph.objects(node, RDFS.label) if getattr(x, "language", None) == lang), str(node))
 
 
@@ -105,6 +106,7 @@ def describe_linksets(graph: Graph, linkset: str, links: Graph) -> None:
         if not objects:
             continue
         target = _target_of(links, objects[0])
+        assert target is not None  # linkset_problems made sure every link's object is in a declared dataset
         iri = ID[f"linkset/{linkset}/{slug}"]
         qname = graph.namespace_manager.normalizeUri(p)
         graph.add((DATASET_IRI, VOID.subset, iri))
@@ -130,7 +132,7 @@ def load_linksets(links_dir: Path = paths.LINKS_DIR, described: Container[str] |
             problems += [
                 f"{s} links from a resource the data does not describe"
                 for p in LINK_PREDICATES
-                for s in sorted(set(links.subjects(p, None)))
+                for s in sorted(set(links.subjects(p, None)))  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                 if str(s) not in described
             ]
         if problems:
