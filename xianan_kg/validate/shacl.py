@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
+from typing import Any
 
 import pyoxigraph as ox
 from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
@@ -75,12 +76,12 @@ _MORE_PARAMETERS = {SH.ignoredProperties, SH.qualifiedValueShapesDisjoint, SH.de
 _NOT_CONSTRAINTS = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
 _KNOWN = _VALUE_TYPE | _PER_FOCUS | _PARAMETERS | _SHAPE_BASED | _OTHERS | _MORE_PARAMETERS | _NOT_CONSTRAINTS
 _KNOWN |= {SH.property, *_TARGETS}
-_PATH_SUFFIX = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+_PATH_SUFFIX: dict[Node, str] = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 _MAX_DEPTH = 32  # shapes nested deeper than this are taken for recursive ones, which SHACL leaves undefined
 
 # Lexical forms every XSD reader and rdflib read alike (rdflib: well-typed, a value of the expected Python
 # type): a literal of that datatype matching the pattern passes sh:datatype. Others are decided in Python.
-_WELL_FORMED = {
+_WELL_FORMED: dict[Node, str] = {
     XSD.integer: r"^[+-]?[0-9]+$",
     XSD.nonNegativeInteger: r"^[+]?[0-9]+$",
     XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
@@ -140,7 +141,7 @@ def sparql_core_results(store: ox.Store, shapes: Graph) -> list[CoreResult]:
             value=None if r.value is None else from_stored_term(r.value),
             shape=r.shape,
             component=r.component,
-            severity=URIRef(core.value(r.shape, SH.severity) or SH.Violation),
+            severity=URIRef(str(core.value(r.shape, SH.severity) or SH.Violation)),
         )
         for r in _Validator(store, core, worded=False).run()
     ]
@@ -294,6 +295,7 @@ class _Validator:
         """The classes `rdfs:subClassOf*` reaches from `cls` in the store, None if a blank node is among them."""
         if cls not in self.subclass_cache:
             rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {cls} }}")
+            assert isinstance(rows, ox.QuerySolutions)  # a SELECT
             found = [row["c"] for row in rows]
             self.subclass_cache[cls] = None if any(isinstance(c, ox.BlankNode) for c in found) else found
         return self.subclass_cache[cls]
@@ -416,7 +418,12 @@ class _Validator:
             rules.append((SH.NodeConstraintComponent, [other], lambda fails: fails[0]))
         for other in sorted(g.objects(shape, SH["not"])):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             rules.append((SH.NotConstraintComponent, [other], lambda fails: not fails[0]))
-        for parameter, rule in ((SH["and"], any), (SH["or"], all), (SH.xone, _not_exactly_one)):
+        combinations: tuple[tuple[URIRef, Callable[[list[bool]], bool]], ...] = (
+            (SH["and"], any),
+            (SH["or"], all),
+            (SH.xone, _not_exactly_one),
+        )
+        for parameter, rule in combinations:
             for members in sorted(g.objects(shape, parameter)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                 rules.append((component(parameter), list(g.items(members)), rule))
         if not rules:
@@ -473,7 +480,9 @@ class _Validator:
         ]
 
     def _rows(self, query: str) -> list[ox.QuerySolution]:
-        return list(self.store.query(query))
+        solutions = self.store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)  # every query here is a SELECT
+        return list(solutions)
 
     def _within(self, anywhere: str, this: str) -> list[ox.QuerySolution]:
         """The rows of `anywhere` (a SELECT over all subjects of the store, binding ?this) whose ?this is a
@@ -547,9 +556,9 @@ class _Validator:
             for bound in sorted(g.objects(shape, parameter)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                 checks.append((component(parameter), _range_check(parameter, bound)))
         for parameter in (SH.minLength, SH.maxLength):
-            bound = g.value(shape, parameter)
-            if bound is not None:
-                checks.append((component(parameter), _length_check(parameter, bound)))
+            length = g.value(shape, parameter)
+            if length is not None:
+                checks.append((component(parameter), _length_check(parameter, length)))
         flags = g.value(shape, SH.flags)
         for pattern in sorted(g.objects(shape, SH.pattern)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             checks.append((SH.PatternConstraintComponent, _pattern_check(pattern, flags)))
@@ -568,7 +577,7 @@ class _Validator:
             found.extend((row["this"], kind) for row in self._within(anywhere, this))
 
         low, high = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
-        low = None if low is None or int(low) <= 1 else int(low)  # none at all: _missing  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
+        low = None if low is None or int(low) <= 1 else int(low)  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads (none at all: _missing)
         high = None if high is None else int(high)  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
         unique = g.value(shape, SH.uniqueLang) is not None
         if not self.worded:  # the standard's rule: only true (not "1"^^xsd:boolean) activates it
@@ -685,7 +694,7 @@ class _Validator:
             if failing:
                 candidate += f" FILTER(?v NOT IN ({', '.join(str(node) for node in sorted(failing, key=str))}))"
             conforming = f"?this {steps} ?v . {candidate}"
-            if low is not None and int(low) >= 1:  # none conforming  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
+            if low is not None and int(low) >= 1:  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads (>= 1: none conforming)
                 rows = self._rows(f"SELECT ?this WHERE {{ {this} MINUS {{ {conforming} }} }}")
                 found |= {(row["this"], at_least) for row in rows}
             if low is not None and int(low) > 1:  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
@@ -699,13 +708,13 @@ class _Validator:
             return [_Result(node, None, shape, path, kind) for node, kind in found]
         if candidate:
             candidate = f"FILTER EXISTS {{ {candidate} }}"
-        conforming: dict[Term, set[Term]] = {}
-        for row in self.store.query(f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {steps} ?v {candidate} }} }}"):
-            kept = conforming.setdefault(row["this"], set())
+        kept_of: dict[Term, set[Term]] = {}
+        for row in self._rows(f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {steps} ?v {candidate} }} }}"):
+            kept = kept_of.setdefault(row["this"], set())
             value = row["v"]
             if value is not None and value not in failing and all(value in f for f in sibling_failing):
                 kept.add(value)
-        for node, kept in conforming.items():
+        for node, kept in kept_of.items():
             if low is not None and len(kept) < int(low):  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
                 found.add((node, at_least))
             if high is not None and len(kept) > int(high):  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
@@ -733,27 +742,28 @@ def _datatype_check(datatype: Node) -> _ValueCheck:
             return True
         actual = DatatypeConstraintComponent._assert_actual_datatype
         if v.datatype == datatype:
-            return getattr(v, "ill_typed", None) is True or not actual(None, v, datatype)
+            return getattr(v, "ill_typed", None) is True or not actual(None, v, datatype)  # type: ignore[arg-type]  # pyshacl's method uses no self
         if datatype == RDFS.Literal or (datatype == RDFS.Datatype and v.datatype):
             return False
         if (v.datatype is None and v.language is None and datatype == XSD.string) or (
             datatype == RDF.langString and v.language
         ):
-            return not actual(None, v, datatype)
+            return not actual(None, v, datatype)  # type: ignore[arg-type]  # pyshacl's method uses no self
         return True
 
     return _ValueCheck(f"!COALESCE({clear}, false)", fails)
 
 
 def _node_kind_check(kind: Node) -> _ValueCheck:
-    allowed = {
+    by_kind: dict[Node, tuple[Any, ...]] = {  # (SPARQL test, rdflib class) pairs
         SH.IRI: ("isIRI", URIRef),
         SH.BlankNode: ("isBlank", BNode),
         SH.Literal: ("isLiteral", Literal),
         SH.BlankNodeOrIRI: ("isBlank", BNode, "isIRI", URIRef),
         SH.BlankNodeOrLiteral: ("isBlank", BNode, "isLiteral", Literal),
         SH.IRIOrLiteral: ("isIRI", URIRef, "isLiteral", Literal),
-    }.get(kind)
+    }
+    allowed = by_kind.get(kind)
     if allowed is None:
         raise Unsupported(f"sh:nodeKind {kind}")
     tests, kinds = allowed[0::2], allowed[1::2]
@@ -839,7 +849,7 @@ def _ordered(value: Node, other: Node, strict: bool = True) -> bool:
     if isinstance(value, BNode) or isinstance(other, BNode):
         raise Unsupported("sh:lessThan on a blank node (pyshacl raises)")
 
-    def comparable(node: Node) -> tuple[object, bool]:
+    def comparable(node: Node) -> tuple[Any, bool]:  # any value: an ordering pyshacl lacks raises TypeError
         if isinstance(node, URIRef):
             return str(node), True
         if isinstance(node, Literal) and isinstance(node.value, str):
