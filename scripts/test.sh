@@ -7,5 +7,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ruff check .
 ruff format --check .
 lint-imports --no-cache  # the layers of pyproject.toml [tool.importlinter]
+mypy  # the types, configured in pyproject.toml [tool.mypy]
 xianan-kg build
 python -m pytest -q "$@"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
+from typing import Any
 
 from flask import Blueprint, Response, url_for
 from rdflib.term import Node
@@ -98,7 +99,7 @@ def _count_bars(rows: list[Row], lang: str) -> list[Bar]:
     ]
 
 
-def count_by_concept(counted: tuple[str, str, str], **chart: object) -> ChartSpec:
+def count_by_concept(counted: tuple[str, str, str], **chart: Any) -> ChartSpec:
     """A chart of how many instances of a class (subclasses included) have each value of a concept property."""
     variable, cls, prop = counted
     query = f"""SELECT ?thing ?name (COUNT(DISTINCT ?{variable}) AS ?count) WHERE {{
@@ -235,6 +236,10 @@ def build_charts(lang: str) -> list[ChartView]:
             Bar(b.label, b.value, b.value_text, config.local_path(b.href) if b.href else None, b.note)
             for b in spec.bars(rows, lang)
         ]
+
+        def tick_text(value: float, spec: ChartSpec = spec) -> str:
+            return spec.ticks(value, lang)
+
         views.append(
             ChartView(
                 key=spec.key,
@@ -243,7 +248,7 @@ def build_charts(lang: str) -> list[ChartView]:
                 query=query,
                 editor_href=url_for("ui.index", query=query),
                 answer_href=url_for("protocol.endpoint", query=query),
-                chart=bar_chart(bars, lambda value, spec=spec: spec.ticks(value, lang), log=spec.log),
+                chart=bar_chart(bars, tick_text, log=spec.log),
                 columns=spec.columns[lang],
             )
         )

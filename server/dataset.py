@@ -73,7 +73,7 @@ class PublishedDataset:
     def triples_in_union(self) -> int:
         """Distinct triples of the default graph (the union of all graphs)."""
         row = self.store.execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").to_result().rows[0]
-        return int(row["n"])
+        return int(row["n"])  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
 
     def artifact(self, name: str) -> Path | None:
         """A file of the release, if its manifest lists it (nothing else in the directory is ever served)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
@@ -247,7 +248,7 @@ class Describer:
 
     def _quotes(self, subject: URIRef, graph: Graph, view: TermViews) -> list[QuoteView]:
         """The passages the entity came from; a quote's page shows its own passage."""
-        quotes = sorted(set(graph.objects(subject, PROV.wasDerivedFrom)))
+        quotes = sorted(set(graph.objects(subject, PROV.wasDerivedFrom)))  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         if (subject, OA.hasSelector, None) in graph:
             quotes.append(subject)
         out = [q for q in (self._quote(quote, graph, view) for quote in quotes) if q is not None]
@@ -271,10 +272,10 @@ class Describer:
     def _figures(self, subject: URIRef, view: TermViews) -> list[FigureView]:
         found = self.store.execute(FIGURES_QUERY, bindings={"this": subject}).to_result().graph or Graph()
         figures = []
-        for fig in sorted(set(found.subjects(XK.statedValue, None))):
+        for fig in sorted(set(found.subjects(XK.statedValue, None))):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             unit, base = found.value(fig, XK.statedUnit), found.value(fig, XK.baseUnit)
             indicator, measure = found.value(fig, XK.indicator), found.value(fig, XK.measureType)
-            quotes = [self._quote(q, found, view) for q in sorted(set(found.objects(fig, PROV.wasDerivedFrom)))]
+            quotes = [self._quote(q, found, view) for q in sorted(set(found.objects(fig, PROV.wasDerivedFrom)))]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             figures.append(
                 FigureView(
                     figure=view(fig),
@@ -282,7 +283,7 @@ class Describer:
                     measure=view(measure) if measure is not None else None,
                     stated=view.amount(found.value(fig, XK.statedValue), unit, found),
                     normalised=view.amount(found.value(fig, XK.value), base),
-                    qualifiers=[view(q) for q in sorted(found.objects(fig, XK.qualifier))],
+                    qualifiers=[view(q) for q in sorted(found.objects(fig, XK.qualifier))],  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                     year=str(found.value(fig, XK.refYear) or ""),
                     quotes=[q for q in quotes if q is not None],
                 )
@@ -323,7 +324,8 @@ class TermViews:
 
     def value(self, subject: Node, predicate: Node, term: Node) -> TermView:
         """An object of the subject; a figure's two numbers are shown with their units."""
-        unit_of = {XK.statedValue: XK.statedUnit, XK.value: XK.baseUnit}.get(predicate)
+        units: dict[Node, URIRef] = {XK.statedValue: XK.statedUnit, XK.value: XK.baseUnit}
+        unit_of = units.get(predicate)
         if unit_of is not None and isinstance(term, Literal):
             return TermView(self.amount(term, self.graph.value(subject, unit_of)), datatype=None)
         return self(term)
@@ -345,7 +347,7 @@ class TermViews:
 
     def _short(self, iri: Node) -> str:
         try:
-            return self.graph.namespace_manager.normalizeUri(iri).strip("<>")
+            return self.graph.namespace_manager.normalizeUri(cast(URIRef, iri)).strip("<>")  # rdflib types it as Node
         except (ValueError, KeyError):
             return str(iri)
 
@@ -365,7 +367,7 @@ def _in_language(texts: list[tuple[str, str]], lang: str) -> list[tuple[str, str
 
 def _int(term: Node | None) -> int | None:
     try:
-        return int(term) if term is not None else None
+        return int(term) if term is not None else None  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
     except (TypeError, ValueError):
         return None
 

@@ -522,10 +522,12 @@ class ExecutionSlot:
                     self._executor = ProcessPool(self.store, self.limits, isolate=self.isolate, close_fds=close_fds)
                     atexit.register(self._executor.close)
                 self._pid = os.getpid()
+            assert self._executor is not None  # made above in this process
             return self._executor
 
     def get(self) -> Executor:
-        return self._executor if self._pid == os.getpid() else self.start()
+        executor = self._executor
+        return executor if executor is not None and self._pid == os.getpid() else self.start()
 
     def stop(self) -> None:
         with self._lock:

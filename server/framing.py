@@ -17,7 +17,7 @@ from .errors import plain
 try:  # the framing errors of the server that runs us; absent under another WSGI server
     from gunicorn.http.errors import NoMoreData, ParseException
 
-    FRAMING_ERRORS: tuple[type[BaseException], ...] = (ParseException, NoMoreData)
+    FRAMING_ERRORS: tuple[type[Exception], ...] = (ParseException, NoMoreData)
 except ImportError:  # pragma: no cover - gunicorn is a dependency of `serve`
     FRAMING_ERRORS = ()
 

@@ -58,7 +58,7 @@ def dataset_response(response: Response) -> Response:
     response.set_etag(strong_etag(response, dataset.version))
     response.last_modified = dataset.last_modified
     response.headers["Cache-Control"] = "public, no-cache"  # store, but revalidate: a rebuild changes the data
-    return response.make_conditional(request)
+    return response.make_conditional(request)  # type: ignore[return-value]  # werkzeug types it as its base Response; it returns this one
 
 
 def register_header_hooks(app: Flask) -> None:

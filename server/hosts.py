@@ -12,6 +12,7 @@ sent relative, never with a host.
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request, url_for
@@ -40,7 +41,7 @@ def public_root() -> str:
     return config.base_iri
 
 
-def external_url(endpoint: str, **values: object) -> str:
+def external_url(endpoint: str, **values: Any) -> str:
     """The absolute URL of a route, on a host this deployment trusts."""
     return public_root() + url_for(endpoint, **values)[len(request.script_root) :].lstrip("/")
 

@@ -68,8 +68,10 @@ class NameIndex:
         stated = store.execute(STATED_TYPES_QUERY).to_result()
         for row in stated.rows:
             types[str(row["s"])].append(str(row["type"]))
-        for values in (*names.values(), *types.values()):
-            values.sort(key=lambda v: (v.lang, v.text) if isinstance(v, Name) else v)
+        for name_list in names.values():
+            name_list.sort(key=lambda v: (v.lang, v.text))
+        for type_list in types.values():
+            type_list.sort()
         return cls(dict(names), dict(types))
 
     def label(self, iri: str, lang: str) -> str | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -69,7 +70,7 @@ class LimitedOutput(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # io types it for any buffer; pyoxigraph writes bytes
         self.size += len(data)
         check_bytes(self.size, self._limits)
         if self._max_lines is not None:
@@ -111,18 +112,18 @@ def write_answer(answer: Answer, media_type: str, limits: QueryLimits) -> bytes:
         return body
     line_type = LINE_FORMATS[answer.form]
     lines = LimitedOutput(limits, limits.max_rows + HEADER_LINES[answer.form])
-    answer.write(line_type, lines)
+    answer.write(line_type, cast(BinaryIO, lines))  # a binary sink, which is all pyoxigraph asks
     if media_type == line_type:
         return lines.getvalue()
     out = LimitedOutput(limits)
     try:
         if answer.form == "SELECT":
             solutions = ox.parse_query_results(lines.getvalue(), ox.QueryResultsFormat.TSV)
-            solutions.serialize(out, format=ox.QueryResultsFormat.from_media_type(media_type))
+            solutions.serialize(cast(BinaryIO, out), format=ox.QueryResultsFormat.from_media_type(media_type))
         else:
             triples = list(ox.parse(lines.getvalue(), ox.RdfFormat.N_TRIPLES))  # within max_rows: read above
             rdf_format = ox.RdfFormat.from_media_type(media_type)
-            ox.serialize(triples, out, format=rdf_format, prefixes=used_prefixes(triples))
+            ox.serialize(triples, cast(BinaryIO, out), format=rdf_format, prefixes=used_prefixes(triples))
     except (ValueError, TypeError) as exc:
         raise AnswerWriteError(f"cannot write the answer as {media_type}: {exc}") from None
     return out.getvalue()

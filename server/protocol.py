@@ -81,7 +81,7 @@ def select_dataset(
 def describe_service() -> Response:
     media_type = negotiate(request.headers.get("Accept"), ["text/html", *DOCUMENT_MEDIA_TYPES], GRAPH_ALIASES)
     if media_type == "text/html":
-        return redirect(url_for("ui.index"), code=303)
+        return redirect(url_for("ui.index"), code=303)  # type: ignore[return-value]  # flask types it as werkzeug's Response; it makes the app's
     graph = service_description(current_dataset(), this_url(), external_url("linked_data.void"))
     return dataset_response(document_response(graph, media_type))
 

@@ -33,7 +33,7 @@ def language_links() -> list[dict[str, str | bool]]:
     links to itself with a query alone."""
     args = {k: v for k, v in request.args.items(multi=True) if k != "lang"}
     path = url_for(request.endpoint, **(request.view_args or {})) if request.url_rule and request.endpoint else ""
-    links = []
+    links: list[dict[str, str | bool]] = []
     for lang in LANGUAGES:
         query = urlencode([*args.items(), ("lang", lang)])
         links.append({"lang": lang, "name": LANGUAGE_NAMES[lang], "href": f"{path}?{query}"})

@@ -111,7 +111,7 @@ def source_page() -> Response:
     if source is None:
         raise HttpProblem(404, "Not Found: the source text of this build is not available on this server")
     start, end = _position("start", len(source.text)), _position("end", len(source.text))
-    if (start is None) != (end is None) or (start is not None and start >= end):
+    if (start is None) != (end is None) or (start is not None and end is not None and start >= end):
         raise HttpProblem(400, "Bad Request: give both start and end, with start < end")
     return render_page(
         "source.html",

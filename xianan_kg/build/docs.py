@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 from dominate.tags import a, code, dd, div, dl, dt, h2, h3, li, link, meta, p, section, table, td, th, tr, ul
 from pypinyin import Style, lazy_pinyin
@@ -115,7 +116,7 @@ def _ontpub_class() -> type:
 def render_documentation(documented: Graph, schemes: Graph, shapes: Graph, vocabulary: Graph, lang: str) -> str:
     OntPub = _ontpub_class()  # noqa: N806 - a class
 
-    class Documentation(OntPub):
+    class Documentation(OntPub):  # type: ignore[valid-type,misc]  # pyLODE's class, imported lazily and untyped
         """pyLODE's OntPub with a head that loads nothing but our stylesheet, and our two sections added."""
 
         def _make_head(self, schema_org: Graph, include_css: bool = True, destination: Path | None = None) -> None:
@@ -260,7 +261,7 @@ def _shared_background() -> Iterator[None]:
         ontpub.load_background_onts, ontpub.back_onts_label_props = original
 
 
-def _order_background(doc: object) -> None:
+def _order_background(doc: Any) -> None:  # pyLODE's untyped OntPub
     """pyLODE's own copies of the standard vocabularies, re-inserted in sorted order: where a term has several
     titles pyLODE keeps the last it meets, and the order it parsed its files in is the file system's."""
     doc.back_onts, doc.props_labeled = _ordered_background()
@@ -276,7 +277,7 @@ def _ordered_background() -> tuple[Graph, dict]:
     return ordered, back_onts_label_props(ordered)
 
 
-def _label_mapping_rows(doc: object) -> None:
+def _label_mapping_rows(doc: Any) -> None:  # pyLODE's untyped OntPub
     """Row headings for the rows we added, from pyLODE's own copy of SKOS and OWL."""
     for prop in (SKOS.altLabel, OWL.equivalentProperty, *MAPPINGS):
         title = doc.back_onts.value(prop, DCTERMS.title) or prop.fragment
@@ -293,7 +294,7 @@ def _name(graph: Graph, term: Node, lang: str) -> str:
             if wanted is None or label.language == wanted:
                 return str(label)
     try:
-        return graph.namespace_manager.normalizeUri(term).strip("<>")
+        return graph.namespace_manager.normalizeUri(cast(URIRef, term)).strip("<>")  # rdflib types it as Node
     except (ValueError, KeyError):
         return str(term)
 
@@ -312,7 +313,7 @@ def concept_schemes_section(schemes: Graph, vocabulary: Graph, lang: str) -> sec
     members: dict[Node, list[Node]] = defaultdict(list)
     for concept, scheme in schemes.subject_objects(SKOS.inScheme):
         members[scheme].append(concept)
-    for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme)):
+    for scheme in sorted(schemes.subjects(RDF.type, SKOS.ConceptScheme)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         entry = div(h3(_name(schemes, scheme, lang)), p(code(str(scheme))), _class="entity scheme")
         concepts = sorted(members[scheme], key=lambda c: reading_key(_name(schemes, c, lang), lang))
         entry.appendChild(ul([li(_name(schemes, c, lang), " ", code(_short(schemes, c))) for c in concepts]))
@@ -329,7 +330,7 @@ def reading_key(name: str, lang: str) -> tuple[str, str]:
 
 def _short(graph: Graph, term: Node) -> str:
     try:
-        return graph.namespace_manager.normalizeUri(term).strip("<>")
+        return graph.namespace_manager.normalizeUri(cast(URIRef, term)).strip("<>")  # rdflib types it as Node
     except (ValueError, KeyError):
         return str(term)
 
@@ -338,10 +339,10 @@ def shapes_section(shapes: Graph, vocabulary: Graph, lang: str) -> section:
     """For every node shape: the classes it targets and, per property, what it requires (from the SHACL terms)."""
     text = TEXT[lang]
     sec = section(h2(text["shapes"]), p(text["shapes_intro"]), id="shapes", _class="section")
-    for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):
+    for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         fragment = str(shape).rsplit("#", 1)[-1]
         entry = div(h3(fragment), id=f"shape-{fragment}", _class="entity shape")
-        targets = sorted(shapes.objects(shape, SH.targetClass)) + sorted(shapes.objects(shape, SH["class"]))
+        targets = sorted(shapes.objects(shape, SH.targetClass)) + sorted(shapes.objects(shape, SH["class"]))  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         facts = dl()
         if targets:
             facts.add(dt(text["applies_to"]), dd([_term(vocabulary, t, lang) for t in targets], _class="targets"))
@@ -395,7 +396,7 @@ def _requirements(shapes: Graph, node: Node, vocabulary: Graph, lang: str) -> li
         (SH.qualifiedMinCount, "at least this many matching", "至少匹配数"),
         (SH.qualifiedMaxCount, "at most this many matching", "至多匹配数"),
     ):
-        for value in sorted(shapes.objects(node, prop)):
+        for value in sorted(shapes.objects(node, prop)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             shown = _name(vocabulary, value, lang) if isinstance(value, URIRef) else str(value)
             words.append(
                 f"{en if lang == 'en' else zh}: {shown}" if prop != SH.uniqueLang else (en if lang == "en" else zh)

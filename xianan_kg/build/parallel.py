@@ -11,7 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import traceback
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from multiprocessing.connection import Connection
+from typing import Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ class Background(Generic[T]):
 
     def result(self) -> T:
         if self._process is None:
-            return self._value
+            return cast(T, self._value)  # no child: the step ran here and set it
         try:
             ok, value = self._receive.recv()
         except EOFError:
@@ -57,7 +58,7 @@ class Background(Generic[T]):
         return value
 
 
-def _run(step: Callable[[], object], send: object) -> None:
+def _run(step: Callable[[], object], send: Connection) -> None:
     try:
         send.send((True, step()))
     except BaseException:  # everything goes back to the parent, which raises it

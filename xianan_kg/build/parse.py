@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -76,9 +77,9 @@ def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) ->
                     continue
             triples.append(ox.Triple(s, p, o))
     problems = anchor_quotes(quotes, source)
-    for s, p, o in quotes:  # the quotes' descriptions; a shorthand that could not be anchored stays
-        obj = literals.canonical(to_ox_term(o)) if isinstance(o, Literal) else to_ox_term(o)
-        triples.append(ox.Triple(to_ox_term(s), to_ox_term(p), obj))
+    for qs, qp, qo in quotes:  # the quotes' descriptions; a shorthand that could not be anchored stays
+        obj = literals.canonical(cast(ox.Literal, to_ox_term(qo))) if isinstance(qo, Literal) else to_ox_term(qo)
+        triples.append(ox.Triple(to_ox_term(qs), to_ox_term(qp), obj))  # type: ignore[arg-type]  # rdflib types each place as Node; a subject is never a literal
     return Parsed(triples, problems, blank, literals.ill_typed)
 
 

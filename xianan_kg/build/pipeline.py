@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -126,12 +127,16 @@ def build(
     canonicalise_graph(ontology)
     ontology = canonical(ontology)  # blank-node labels fixed once, for every file written from it
     literals = Literals()
-    ontology_triples = [ox.Triple(*map(to_ox_term, t)) for t in ontology]
+    ontology_triples = [ox.Triple(*map(to_ox_term, t)) for t in ontology]  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
     for t in ontology_triples:
         if isinstance(t.object, ox.Literal):
             literals.canonical(t.object)
     parsed = parse_data(files, source, literals)
-    described = {t.subject.value for t in parsed.triples if t.predicate.value == str(RDF.type)}
+    described = {
+        t.subject.value
+        for t in parsed.triples
+        if t.predicate.value == str(RDF.type) and not isinstance(t.subject, ox.Triple)  # (no RDF-star subject)
+    }
     links = linkset_graphs(links_dir, described=described)  # each linkset in a graph of its own
     text = {GRAPH_ONTOLOGY: _ntriples(ontology_triples), GRAPH_DATA: _ntriples(parsed.triples)}
     data = None if lean else _rdflib_graph(text[GRAPH_DATA])
@@ -207,8 +212,8 @@ def _conforms(store: ox.Store, text: dict[str, bytes], parsed: Parsed) -> bool:
     if parsed.quote_problems or parsed.blank or parsed.ill_typed:
         return False
     stated = [
-        (str(s["figure"]), s["value"].value, s["exact"].value if s["exact"] else None)
-        for s in store.query(STATED_VALUES)
+        (s["figure"].value, s["value"].value, s["exact"].value if s["exact"] else None)
+        for s in cast(ox.QuerySolutions, store.query(STATED_VALUES))
     ]
     if unwritten_values(stated):
         return False
@@ -238,7 +243,7 @@ def _reference_check_and_reason(files: list[Path], source_file: Path, ontology: 
         raise BuildError(report)
     inference = reason(union(ontology, sources.data))
     clock.lap("reason")
-    return [ox.Triple(*map(to_ox_term, t)) for t in inference.graph]
+    return [ox.Triple(*map(to_ox_term, t)) for t in inference.graph]  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
 
 
 # The datatype of a typed literal ending an N-Triples line (its object): a literal's text holds no newline.
@@ -252,7 +257,7 @@ def _typed_text(ntriples: bytes) -> bytes:
 
 def _lines(store: ox.Store) -> list[bytes]:
     """The default graph as N-Triples lines, as the store writes its terms (lower-case language tags…)."""
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()  # type: ignore[union-attr]  # pyoxigraph's stubs: with no output given, it returns the bytes
 
 
 def _entailments(store: ox.Store, before: set[bytes], literals: Literals) -> Iterator[ox.Triple]:
@@ -270,7 +275,7 @@ def _entailments(store: ox.Store, before: set[bytes], literals: Literals) -> Ite
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[return-value]  # pyoxigraph's stubs: with no output given, it returns the bytes
 
 
 def _rdflib_graph(ntriples: bytes) -> Graph:
@@ -302,7 +307,10 @@ def reasoning_free_files(ontology: Graph, data: Graph) -> dict[str, bytes]:
 
 def published_beside(links: Mapping[str, Graph]) -> dict[str, bytes]:
     """The graphs published beside the review's, as N-Triples: each linkset, and the NBS code list."""
-    out = {name: _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(graph)]) for name, graph in links.items()}
+    out = {
+        name: _ntriples([ox.Triple(*map(to_ox_term, t)) for t in canonical(graph)])  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
+        for name, graph in links.items()
+    }
     out[GRAPH_DIVISIONS] = divisions_ntriples().encode("utf-8")
     return out
 

@@ -15,6 +15,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL, SKOS
 
 from xianan_kg.link.linkset import run_time
+from xianan_kg.link.opendata import cmd_link_offline
 from xianan_kg.link.publish import linkset_graph, write_review
 from xianan_kg.link.reconcile import entities, reconcile
 from xianan_kg.link.wikidata import WIKIDATA_SPARQL
@@ -54,8 +55,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def cmd_link(args: argparse.Namespace) -> int:
     if args.geonames or args.verified_wikidata:  # offline, from data/reference/: no endpoint is asked
-        from .opendata_links import cmd_link_offline
-
         return cmd_link_offline(args, _refuse_main_data)
     out = Path(args.out or DEFAULT_OUT)
     report = Path(args.report) if args.report else out.with_name(out.stem + "-review.csv")

@@ -10,6 +10,7 @@ from xianan_kg.query.api import QuerySource, execute, from_file, from_named, lis
 from xianan_kg.query.library import find_query
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import UserError
+from xianan_kg.store.base import Store
 from xianan_kg.store.choice import STORE_HELP, store_argument
 from xianan_kg.store.remote import EndpointStore
 from xianan_kg.store.results import FORMATS, FormatError, display_width, pad, render
@@ -94,6 +95,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         sys.stdout.write(library_listing(Path(args.queries)))
         return 0
     source = source_of(args)
+    store: Store
     if args.endpoint:
         store = EndpointStore(args.endpoint, select_graphs=args.inferred is not None)
     else:

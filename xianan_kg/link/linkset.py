@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
@@ -64,7 +65,7 @@ def linkset_files(links_dir: Path = paths.LINKS_DIR) -> list[Path]:
     return sorted(links_dir.glob("*.ttl")) if links_dir.is_dir() else []
 
 
-def _recorded(graph: Graph, s: URIRef, p: URIRef, o: URIRef, method: URIRef | None = None) -> bool:
+def _recorded(graph: Graph, s: Node, p: URIRef, o: Node, method: URIRef | None = None) -> bool:
     for record in graph.subjects(RDF.subject, s):
         if (record, RDF.predicate, p) in graph and (record, RDF.object, o) in graph:
             if method is None or (
@@ -136,7 +137,7 @@ def linkset_problems(graph: Graph) -> list[str]:
     return problems
 
 
-def _label(graph: Graph, node: URIRef, lang: str) -> str:
+def _label(graph: Graph, node: Node, lang: str) -> str:
     return next((str(x) for x in graph.objects(node, RDFS.label) if getattr(x, "language", None) == lang), str(node))
 
 
@@ -147,6 +148,7 @@ def describe_linksets(graph: Graph, linkset: str, links: Graph) -> None:
         if not objects:
             continue
         target = _target_of(links, objects[0])
+        assert target is not None  # linkset_problems made sure every link's object is in a declared dataset
         iri = ID[f"linkset/{linkset}/{slug}"]
         qname = graph.namespace_manager.normalizeUri(p)
         graph.add((DATASET_IRI, VOID.subset, iri))

@@ -140,7 +140,7 @@ class Decision:
 # --- Our side ---
 
 
-def _zh(graph: Graph, node: URIRef, prop: URIRef) -> list[str]:
+def _zh(graph: Graph, node: Node, prop: URIRef) -> list[str]:
     return sorted(str(o) for o in graph.objects(node, prop) if isinstance(o, Literal) and o.language == "zh")
 
 
@@ -156,7 +156,7 @@ def entities(graph: Graph) -> list[Entity]:
         labels = _zh(graph, iri, RDFS.label)
         if not labels:
             continue
-        above = [p for p in graph.transitive_objects(iri, XK.locatedIn) if p != iri]
+        above = [p for p in graph.transitive_objects(iri, XK.locatedIn) if p is not None and p != iri]
         code = graph.value(iri, XK.wikidataDivisionCode)
         out.append(
             Entity(
@@ -183,7 +183,8 @@ def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
         yield items[i : i + size]
 
 
-def _rows(store: Store, sparql: str) -> list[dict[str, Node]]:
+def _rows(store: Store, sparql: str) -> list[dict[str, Any]]:
+    """The rows, each column's kind of term as the query makes it (an item's IRI, a label's literal)."""
     return store.query(sparql).rows
 
 

@@ -69,7 +69,7 @@ def scheme_indicators(data_dir: Path = DATA_DIR) -> tuple[Indicator, ...]:
     for path in sorted(data_dir.glob("*.ttl")):
         g.parse(path)
     found = []
-    for ind in sorted(g.subjects(RDF.type, XK.Indicator)):
+    for ind in sorted(g.subjects(RDF.type, XK.Indicator)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         labels = {lit.language: str(lit) for lit in g.objects(ind, SKOS.prefLabel) if isinstance(lit, Literal)}
         bases = frozenset(str(g.value(fig, XK.baseUnit)).rsplit("/", 1)[-1] for fig in g.subjects(XK.indicator, ind))
         found.append(Indicator(str(ind).removeprefix(str(XKIND)), labels.get("zh", ""), labels.get("en", ""), bases))
@@ -128,9 +128,11 @@ def choose_indicator(text: str, fig: Figure, previous: Figure | None) -> Indicat
         score = max(s_seg, s_clause, s_ctx) + 0.1 * s_seg + 0.001 * len(label)
         if score > best[0]:
             best = (score, ind)
-    score, ind = best
-    if ind is not None and score >= 0.55:
-        return IndicatorChoice(ind.slug, ind.zh, ind.en, True, round(min(score, 1.0), 2), f"words of 〈{ind.zh}〉")
+    score, chosen = best
+    if chosen is not None and score >= 0.55:
+        return IndicatorChoice(
+            chosen.slug, chosen.zh, chosen.en, True, round(min(score, 1.0), 2), f"words of 〈{chosen.zh}〉"
+        )
     prefix = TRAIL_WORDS.sub("", LEAD_WORDS.sub("", re.sub(r"\s", "", text[g0 : fig.start])))
     noun = NOUN_AFTER.match(re.sub(r"\s", "", text[fig.end : g1]))
     words = prefix

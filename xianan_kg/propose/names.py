@@ -296,9 +296,9 @@ def propose_names(text: str) -> list[Name]:
             seg_start = max(flat.rfind(ch, 0, m.start()) for ch in ",,。;;:、“”\n") + 1
             segment = flat[seg_start : m.end()]
             cuts = {_left_trim(segment): 0.55}
-            first = LEFT_STOPS.search(segment)
-            if first and first.end() < len(segment) - len(suffix):
-                cuts.setdefault(first.end(), 0.45)
+            stop_at = LEFT_STOPS.search(segment)
+            if stop_at and stop_at.end() < len(segment) - len(suffix):
+                cuts.setdefault(stop_at.end(), 0.45)
             cuts.setdefault(0, 0.4)
             for cut, conf in cuts.items():
                 name = segment[cut:]

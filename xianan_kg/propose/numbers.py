@@ -96,8 +96,8 @@ def scheme_units() -> dict[str, Unit]:
             units[labels["zh"]] = Unit(slug, labels["zh"], labels.get("en", ""), base, factor, True, KIND_OF_BASE[base])
     if "%" in units:
         units["％"] = units["%"]  # the full-width percent sign is the same unit
-    for zh, (slug, en, base, factor, kind) in NEW_UNITS.items():
-        units.setdefault(zh, Unit(slug, zh, en, base, Decimal(factor), False, kind))
+    for zh, (slug, en, base, written, kind) in NEW_UNITS.items():
+        units.setdefault(zh, Unit(slug, zh, en, base, Decimal(written), False, kind))
     return units
 
 

@@ -66,6 +66,7 @@ def token_spans(text: str) -> Iterator[tuple[str, int, int]]:
             position += len(string) if string else 1
             continue
         m = _TOKEN.match(text, position)
+        assert m is not None  # the last alternative of _TOKEN takes any one character
         if m.lastgroup not in ("space", "comment"):
             yield m.lastgroup or "other", m.start(), m.end()
         position = m.end()
@@ -80,7 +81,12 @@ def _string_at(text: str, position: int, hopeless: dict[str, int]) -> str | None
         m = _STRINGS[opener].match(text, position)
         if m:
             return m.group()
-        hopeless[opener] = len(text) if len(opener) == 3 else _SHORT_BODY[quote].match(text, position + 1).end()
+        if len(opener) == 3:
+            hopeless[opener] = len(text)
+        else:
+            body = _SHORT_BODY[quote].match(text, position + 1)
+            assert body is not None  # a starred group matches the empty string
+            hopeless[opener] = body.end()
     return None
 
 

@@ -70,7 +70,7 @@ class Terms:
         return ox.Literal(str(literal), language=literal.language) if literal.language else ox.Literal(str(literal))
 
     def quad(self, triple: tuple[Node, Node, Node]) -> ox.Quad:
-        return ox.Quad(*map(self.ox, triple))
+        return ox.Quad(*map(self.ox, triple))  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
 
     def ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         """The Oxigraph term, made once per rdflib term (a graph names the same things many times)."""
@@ -81,7 +81,7 @@ class Terms:
                 self.back[made] = term
         return made
 
-    def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    def term(self, term: OxTerm) -> Node:  # (`ox` names the method above in this class's scope)
         """The rdflib term that went in; an IRI only the rules name (owl:Thing, say) is made here."""
         known = self.back.get(term)
         if known is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -65,12 +66,12 @@ def kept_inference(closure: Iterable[tuple[Node, Node, Node]], asserted: Graph) 
     counts: Counter = Counter()
     for s, p, o in kept_triples(closure, asserted):
         inferred.add((s, p, o))
-        counts[kind(p, inferred)] += 1
+        counts[kind(cast(URIRef, p), inferred)] += 1  # a predicate is an IRI
     return Inference(inferred, counts)
 
 
 def kept_triples(
-    closure: Iterable[tuple[Node, Node, Node]], asserted: Container[tuple[Node, Node, Node]]
+    closure: Iterable[tuple[Node, Node, Node]], asserted: Container[tuple[Node, Node, Node]] | Graph
 ) -> Iterator[tuple[Node, Node, Node]]:
     """The closure's triples the build keeps: not asserted, and saying something (`_keep`)."""
     for triple in closure:

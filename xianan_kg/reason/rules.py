@@ -82,6 +82,7 @@ def contradictions(store: ox.Store, checks: list[Rule]) -> Iterator[str]:
     """One readable line per contradiction a check finds: the rule, what it forbids, the culprits."""
     for check in checks:
         solutions = store.query(check.text)
+        assert isinstance(solutions, ox.QuerySolutions)  # a check is a SELECT of the culprits
         for row in solutions:
             culprits = ", ".join(f"?{v.value} = {row[v]}" for v in solutions.variables if row[v] is not None)
             yield f"{check.summary} ({culprits})"
@@ -121,7 +122,7 @@ def new_triples(
             and not isinstance(quad.subject, ox.BlankNode)
             and not isinstance(quad.object, ox.BlankNode)
         ):
-            yield terms.term(quad.subject), terms.term(quad.predicate), terms.term(quad.object)
+            yield terms.term(quad.subject), terms.term(quad.predicate), terms.term(quad.object)  # type: ignore[arg-type]  # pyoxigraph types a place as possibly an RDF-star triple; the rules make none
 
 
 def reason_with_rules(asserted: Graph, directory: Path = paths.RULES_DIR) -> Inference:

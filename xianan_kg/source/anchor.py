@@ -9,6 +9,7 @@ TextPositionSelector, and the fact points to it with prov:wasDerivedFrom.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
@@ -63,7 +64,7 @@ def anchor_quotes(graph: Graph, source: SourceText) -> list[QuoteProblem]:
     for subject, quote in sorted(graph.subject_objects(XK.quote)):
         spans = source.locate(str(quote))
         if len(spans) != 1:
-            problems.append(QuoteProblem(subject, str(quote), len(spans)))
+            problems.append(QuoteProblem(cast(URIRef, subject), str(quote), len(spans)))  # xk:quote's subjects are IRIs
             continue
         graph.add((subject, PROV.wasDerivedFrom, add_quote(graph, source, *spans[0])))
         graph.remove((subject, XK.quote, quote))

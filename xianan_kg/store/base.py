@@ -6,10 +6,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from rdflib.query import Result
-from rdflib.term import Node, Variable
+from rdflib.term import Identifier, Node, Variable
 
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, REFERENCE_GRAPHS
 from xianan_kg.store.results import QueryResult
@@ -126,7 +126,7 @@ def rdflib_result(result: QueryResult) -> Result:
         out.askAnswer = bool(result.boolean)
     elif out.type == "SELECT":
         out.vars = [Variable(v) for v in result.variables]
-        out.bindings = [{Variable(k): v for k, v in row.items()} for row in result.rows]
+        out.bindings = [{Variable(k): cast(Identifier, v) for k, v in row.items()} for row in result.rows]
     else:
         out.graph = result.graph
     return out

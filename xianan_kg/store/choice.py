@@ -12,7 +12,7 @@ from xianan_kg.store.base import LocalStore, asserted_graphs
 from xianan_kg.store.local import OxigraphStore, RdflibStore
 from xianan_kg.store.remote import SparqlDatasetStore
 
-BACKENDS: dict[str, type[LocalStore]] = {"oxigraph": OxigraphStore, "memory": RdflibStore}
+BACKENDS: dict[str, type[OxigraphStore] | type[RdflibStore]] = {"oxigraph": OxigraphStore, "memory": RdflibStore}
 # Every store that runs inside the process; `open_store` also takes oxigraph:PATH and an endpoint URL.
 EMBEDDED_STORES = ("oxigraph", "oxigraph:disk", "memory")
 STORE_HELP = (

@@ -22,8 +22,9 @@ type: pyoxigraph serialises natively, which is what makes the endpoint fast.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 from pyparsing import ParseException
@@ -31,7 +32,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.term import Node
+from rdflib.query import Result, ResultRow
+from rdflib.term import Identifier, Node
 
 from xianan_kg.build.storedir import store_is_current
 from xianan_kg.rdf import paths
@@ -51,7 +53,7 @@ from xianan_kg.store.base import (
 from xianan_kg.store.results import QueryResult, to_tsv
 
 
-def _graph_result(triples: object) -> QueryResult:
+def _graph_result(triples: Iterable[tuple[Node, Node, Node]]) -> QueryResult:
     graph = bind_prefixes(Graph())
     for triple in triples:
         graph.add(triple)
@@ -93,30 +95,35 @@ class OxigraphAnswer(Answer):
             self.form = "GRAPH"
 
     def serialize(self, media_type: str) -> bytes:
-        return self._serialize(media_type, None)
+        written = self._serialize(media_type, None)
+        assert written is not None  # with no output, pyoxigraph returns the bytes
+        return written
 
     def write(self, media_type: str, output: BinaryIO) -> None:
         self._serialize(media_type, output)
 
     def _serialize(self, media_type: str, output: BinaryIO | None) -> bytes | None:
+        result = self._result
         try:
-            if self.form == "GRAPH":
+            if isinstance(result, ox.QueryTriples):  # self.form == "GRAPH"
                 rdf_format = ox.RdfFormat.from_media_type(media_type)
-                triples = self._result = list(self._result)  # read once, to declare only the prefixes it uses
+                triples = list(result)  # read once, to declare only the prefixes it uses
                 return ox.serialize(triples, output, format=rdf_format, prefixes=used_prefixes(triples))
-            return self._result.serialize(output, format=ox.QueryResultsFormat.from_media_type(media_type))
+            return result.serialize(output, format=ox.QueryResultsFormat.from_media_type(media_type))
         except (ValueError, TypeError) as exc:
             raise AnswerWriteError(f"cannot write the answer as {media_type}: {exc}") from None
 
     def to_result(self) -> QueryResult:
         if self.form == "ASK":
             return QueryResult("ASK", boolean=bool(self._result))
-        if self.form == "SELECT":
-            names = [v.value for v in self._result.variables]
-            rows = [{n: from_ox_term(sol[n]) for n in names if sol[n] is not None} for sol in self._result]
+        result = self._result
+        if isinstance(result, ox.QuerySolutions):  # self.form == "SELECT"
+            names = [v.value for v in result.variables]
+            rows = [{n: from_ox_term(sol[n]) for n in names if sol[n] is not None} for sol in result]
             return QueryResult("SELECT", variables=names, rows=rows)
+        assert isinstance(result, ox.QueryTriples)  # self.form == "GRAPH"
         return _graph_result(
-            (from_ox_term(t.subject), from_ox_term(t.predicate), from_ox_term(t.object)) for t in self._result
+            (from_ox_term(t.subject), from_ox_term(t.predicate), from_ox_term(t.object)) for t in result
         )
 
 
@@ -171,7 +178,9 @@ class OxigraphStore(LocalStore):
         return cls.from_directory(directory)
 
     def _run(self, sparql: str, dataset: DatasetChoice, base_iri: str | None, bindings: dict[str, Node]) -> Answer:
-        substitutions = {ox.Variable(k): to_ox_term(v) for k, v in bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): to_ox_term(v) for k, v in bindings.items()
+        }
         try:
             result = self.store.query(
                 sparql,
@@ -205,12 +214,13 @@ RDFLIB_RESULT_FORMATS = {
 class RdflibAnswer(Answer):
     """rdflib's answer with its literals written as pyoxigraph writes them (see xianan_kg.rdf.literals)."""
 
-    def __init__(self, result: object) -> None:
+    def __init__(self, result: Result) -> None:
         self._result = result
         self.form = {"CONSTRUCT": "GRAPH", "DESCRIBE": "GRAPH"}.get(result.type, result.type)
         if self.form == "SELECT":
-            result.bindings = [{k: engine_term(v) for k, v in row.items()} for row in result.bindings]
+            result.bindings = [{k: cast(Identifier, engine_term(v)) for k, v in row.items()} for row in result.bindings]
         elif self.form == "GRAPH":
+            assert result.graph is not None  # a CONSTRUCT's or DESCRIBE's answer is a graph
             graph = Graph()
             for s, p, o in result.graph:
                 graph.add((s, p, engine_term(o)))
@@ -220,10 +230,13 @@ class RdflibAnswer(Answer):
         if self.form != "GRAPH":
             if media_type == "text/tab-separated-values":
                 return to_tsv(self.to_result()).encode("utf-8")
-            return self._result.serialize(format=RDFLIB_RESULT_FORMATS[media_type], encoding="utf-8")
+            written = self._result.serialize(format=RDFLIB_RESULT_FORMATS[media_type], encoding="utf-8")
+            assert written is not None  # with no destination, rdflib returns the bytes
+            return written
         fmt = RDFLIB_GRAPH_FORMATS[media_type]
         target = Dataset() if fmt in ("nquads", "trig") else bind_prefixes(Graph())
         sink = target.default_graph if isinstance(target, Dataset) else target
+        assert self._result.graph is not None  # self.form == "GRAPH"
         for triple in self._result.graph:
             sink.add(triple)
         try:
@@ -235,9 +248,14 @@ class RdflibAnswer(Answer):
         if self.form == "ASK":
             return QueryResult("ASK", boolean=bool(self._result.askAnswer))
         if self.form == "SELECT":
+            assert self._result.vars is not None  # a SELECT's answer names its variables
             names = [str(v) for v in self._result.vars]
-            rows = [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in self._result]
+            solutions = cast(Iterable[ResultRow], self._result)  # a SELECT's answer yields its rows
+            rows: list[dict[str, Node]] = [
+                {n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in solutions
+            ]
             return QueryResult("SELECT", variables=names, rows=rows)
+        assert self._result.graph is not None  # self.form == "GRAPH"
         return _graph_result(self._result.graph)
 
 
@@ -284,7 +302,7 @@ class RdflibStore(LocalStore):
             raise QuerySyntaxError(str(exc)) from None
         prepared.algebra["datasetClause"] = None  # the dataset is the caller's, never fetched
         try:
-            result = self._view(dataset).query(prepared, initBindings=bindings)
+            result = self._view(dataset).query(prepared, initBindings=bindings)  # type: ignore[arg-type]  # rdflib types a binding as Identifier; ours are its terms
             if result.type == "SELECT":
                 result.bindings  # noqa: B018 - evaluate now, so that evaluation errors surface here
         except Exception as exc:  # rdflib fails with assorted types (bad regex, unorderable terms, …)

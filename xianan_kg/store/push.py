@@ -48,7 +48,7 @@ class LoadError(UserError):
 def check_loaded(store: LocalStore, expected: Mapping[str, int]) -> dict[str, int]:
     """Triples per graph in the store; raises LoadError unless they are `expected` (the manifest's counts)."""
     rows = store.execute(COUNT_QUERY, default_graphs=[], named_graphs=list(expected)).to_result().rows
-    found = {str(r["g"]): int(r["n"]) for r in rows}
+    found = {str(r["g"]): int(r["n"]) for r in rows}  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
     wrong = [
         f"<{g}> holds {found.get(g, 0)} triples, the build {n}"
         for g, n in sorted(expected.items())
@@ -113,6 +113,7 @@ class Loader:
 
     def _update(self, text: str) -> None:
         body = urllib.parse.urlencode({"update": text}).encode("utf-8")
+        assert self.update_url is not None  # `send` updates only a store given an update endpoint
         self._send("POST", self.update_url, body, "application/x-www-form-urlencoded")
 
     def send(self, graph: str, lines: list[str], first: bool, blank_nodes: bool = False) -> None:

@@ -91,8 +91,8 @@ class EndpointStore(Store):
             error = EndpointQueryError if exc.code == 400 else EndpointError
             raise error(f"{self.url} answered {exc.code}: {reason}") from None
         except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EndpointError(f"cannot reach {self.url}: {reason}") from None
+            why = getattr(exc, "reason", exc)
+            raise EndpointError(f"cannot reach {self.url}: {why}") from None
 
 
 class EndpointQueryError(EndpointError):

@@ -149,6 +149,7 @@ def srj_term(term: Node) -> dict[str, str]:
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
         return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)  # a result term is an IRI, a blank node or a literal
     out = {"type": "literal", "value": str(term)}
     if term.language:
         out["xml:lang"] = term.language
@@ -203,6 +204,7 @@ def render(result: QueryResult, fmt: str, *, max_width: int = 60) -> str:
         return to_tsv(result)
     if fmt == "json":
         if is_graph:
+            assert result.graph is not None
             return serialize_graph(result.graph, "jsonld").decode("utf-8")
         return json.dumps(to_srj(result), ensure_ascii=False, indent=2) + "\n"
     if fmt == "turtle":
@@ -211,5 +213,6 @@ def render(result: QueryResult, fmt: str, *, max_width: int = 60) -> str:
                 f"turtle is for graph results (CONSTRUCT, DESCRIBE); this is a {result.form} result: "
                 "use table, csv, tsv or json"
             )
+        assert result.graph is not None
         return serialize_graph(result.graph, "turtle").decode("utf-8")
     raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -64,7 +64,7 @@ def check_supported(shapes: Graph) -> None:
     """Refuse shapes graphs with features outside the fast path (the caller then runs pyshacl)."""
     used = set(shapes.predicates()) & _ADVANCED
     if used or (None, RDF.type, SH.ConstraintComponent) in shapes:
-        raise Unsupported(f"advanced SHACL features {sorted(used) or ['sh:ConstraintComponent']}")
+        raise Unsupported(f"advanced SHACL features {sorted(used) or ['sh:ConstraintComponent']}")  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
     if any(str(p).startswith(str(SH) + "js") for p in set(shapes.predicates())):
         raise Unsupported("SHACL-JS")
 
@@ -145,10 +145,10 @@ def targets_query(shapes: Graph, shape: Node) -> str:
     classes = set(shapes.objects(shape, SH.targetClass))
     if {RDFS.Class, OWL.Class} & set(shapes.objects(shape, RDF.type)):
         classes.add(shape)
-    branches = [f"{{ ?this a/<{RDFS.subClassOf}>* {c.n3()} }}" for c in sorted(classes)]
-    branches += [f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in sorted(shapes.objects(shape, SH.targetNode))]
-    branches += [f"{{ ?this {p.n3()} [] }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf))]
-    branches += [f"{{ [] {p.n3()} ?this }}" for p in sorted(shapes.objects(shape, SH.targetObjectsOf))]
+    branches = [f"{{ ?this a/<{RDFS.subClassOf}>* {c.n3()} }}" for c in sorted(classes)]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
+    branches += [f"{{ VALUES ?this {{ {n.n3()} }} }}" for n in sorted(shapes.objects(shape, SH.targetNode))]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
+    branches += [f"{{ ?this {p.n3()} [] }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf))]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
+    branches += [f"{{ [] {p.n3()} ?this }}" for p in sorted(shapes.objects(shape, SH.targetObjectsOf))]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
     return "SELECT DISTINCT ?this WHERE { " + (" UNION ".join(branches) or "FILTER(false)") + " }"
 
 
@@ -173,9 +173,13 @@ def constraint_solutions(
     """Each constraint's query run on the store's default graph once per focus node, $this substituted."""
     this = ox.Variable("this")
     for constraint in constraints:
-        for (focus,) in store.query(constraint.targets):
+        targets = store.query(constraint.targets)
+        assert isinstance(targets, ox.QuerySolutions)  # both queries are SELECTs (sparql_constraints makes them)
+        for (focus,) in targets:
             bindings = {this: focus} if constraint.pre_binds_this else None
-            yield constraint, focus, store.query(constraint.query, substitutions=bindings)
+            solutions = store.query(constraint.query, substitutions=bindings)
+            assert isinstance(solutions, ox.QuerySolutions)
+            yield constraint, focus, solutions
 
 
 class WrittenLiterals:

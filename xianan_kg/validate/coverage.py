@@ -39,7 +39,7 @@ def figure_spans(graph: Graph) -> Counter:
             for sel in graph.objects(quote, OA.hasSelector):
                 start, end = graph.value(sel, OA.start), graph.value(sel, OA.end)
                 if start is not None and end is not None:
-                    spans[(int(start), int(end), Decimal(str(stated)))] += 1
+                    spans[(int(start), int(end), Decimal(str(stated)))] += 1  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
     return spans
 
 

@@ -9,8 +9,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
 from rdflib import Graph, URIRef
+from rdflib.query import ResultRow
 
 from xianan_kg.source.numerals import chinese_counts_in
 from xianan_kg.validate.report import Violation, short_name
@@ -49,7 +51,10 @@ SELECT ?figure ?value ?exact WHERE {
 
 
 def unwritten_value_violations(data: Graph) -> list[Violation]:
-    rows = [(str(r.figure), str(r.value), None if r.exact is None else str(r.exact)) for r in data.query(STATED_VALUES)]
+    rows = [
+        (str(r.figure), str(r.value), None if r.exact is None else str(r.exact))
+        for r in cast(Iterable[ResultRow], data.query(STATED_VALUES))
+    ]
     return [
         Violation(
             focus=short_name(URIRef(figure), data),

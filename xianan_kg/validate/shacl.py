@@ -36,6 +36,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
+from typing import Any
 
 import pyoxigraph as ox
 from pyshacl.constraints.core.string_based_constraints import StringBasedConstraintBase
@@ -75,12 +76,12 @@ _MORE_PARAMETERS = {SH.ignoredProperties, SH.qualifiedValueShapesDisjoint, SH.de
 _NOT_CONSTRAINTS = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
 _KNOWN = _VALUE_TYPE | _PER_FOCUS | _PARAMETERS | _SHAPE_BASED | _OTHERS | _MORE_PARAMETERS | _NOT_CONSTRAINTS
 _KNOWN |= {SH.property, *_TARGETS}
-_PATH_SUFFIX = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+_PATH_SUFFIX: dict[Node, str] = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 _MAX_DEPTH = 32  # shapes nested deeper than this are taken for recursive ones, which SHACL leaves undefined
 
 # Lexical forms every XSD reader and rdflib read alike (rdflib: well-typed, a value of the expected Python
 # type): a literal of that datatype matching the pattern passes sh:datatype. Others are decided in Python.
-_WELL_FORMED = {
+_WELL_FORMED: dict[Node, str] = {
     XSD.integer: r"^[+-]?[0-9]+$",
     XSD.nonNegativeInteger: r"^[+]?[0-9]+$",
     XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
@@ -140,7 +141,7 @@ def sparql_core_results(store: ox.Store, shapes: Graph) -> list[CoreResult]:
             value=None if r.value is None else from_stored_term(r.value),
             shape=r.shape,
             component=r.component,
-            severity=URIRef(core.value(r.shape, SH.severity) or SH.Violation),
+            severity=URIRef(str(core.value(r.shape, SH.severity) or SH.Violation)),
         )
         for r in _Validator(store, core, worded=False).run()
     ]
@@ -196,7 +197,7 @@ class _Validator:
         shape_nodes = self._shape_nodes()
         for shape in shape_nodes:
             self._check_shape(shape)
-        top = sorted(s for s in shape_nodes if self._has_targets(s))
+        top = sorted(s for s in shape_nodes if self._has_targets(s))  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         out: list[_Result] = []
         for shape in top:
             out += self.evaluate(shape, self._targets(shape), reporting=True)
@@ -280,13 +281,13 @@ class _Validator:
         """The focus nodes' pattern: distinct, class targets through rdfs:subClassOf* as pyshacl finds them."""
         g = self.shapes
         branches = []
-        for cls in sorted({*g.objects(shape, SH.targetClass), *self._implicit_classes(shape)}):
+        for cls in sorted({*g.objects(shape, SH.targetClass), *self._implicit_classes(shape)}):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             branches.append("{ " + self._instance_of("?FOCUS", _iri(cls)) + " }")
-        for node in sorted(g.objects(shape, SH.targetNode)):
+        for node in sorted(g.objects(shape, SH.targetNode)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             branches.append(f"{{ VALUES ?FOCUS {{ {_constant(node)} }} }}")
-        for p in sorted(g.objects(shape, SH.targetSubjectsOf)):
+        for p in sorted(g.objects(shape, SH.targetSubjectsOf)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             branches.append(f"{{ ?FOCUS {_iri(p)} [] }}")
-        for p in sorted(g.objects(shape, SH.targetObjectsOf)):
+        for p in sorted(g.objects(shape, SH.targetObjectsOf)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             branches.append(f"{{ [] {_iri(p)} ?FOCUS }}")
         return "{ SELECT DISTINCT ?FOCUS WHERE { " + " UNION ".join(branches) + " } }"
 
@@ -294,6 +295,7 @@ class _Validator:
         """The classes `rdfs:subClassOf*` reaches from `cls` in the store, None if a blank node is among them."""
         if cls not in self.subclass_cache:
             rows = self.store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {cls} }}")
+            assert isinstance(rows, ox.QuerySolutions)  # a SELECT
             found = [row["c"] for row in rows]
             self.subclass_cache[cls] = None if any(isinstance(c, ox.BlankNode) for c in found) else found
         return self.subclass_cache[cls]
@@ -330,7 +332,7 @@ class _Validator:
         g = self.shapes
         path = g.value(shape, SH.path)
         self._may_run(shape, reporting)
-        props = [prop for prop in sorted(g.objects(shape, SH.property)) if not _true(g.value(prop, SH.deactivated))]
+        props = [prop for prop in sorted(g.objects(shape, SH.property)) if not _true(g.value(prop, SH.deactivated))]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         for prop in props:
             self._may_run(prop, reporting)  # before any query runs
         this = focus.replace("?FOCUS", "?this")
@@ -374,8 +376,8 @@ class _Validator:
         if path is None or _true(g.value(shape, SH.deactivated)):
             return []
         low = g.value(shape, SH.minCount)
-        needs: list[tuple[Node, Node, Node | None]] = [(shape, path, None)] if low is not None and int(low) >= 1 else []
-        return needs + [(shape, path, node) for node in sorted(g.objects(shape, SH.hasValue))]
+        needs: list[tuple[Node, Node, Node | None]] = [(shape, path, None)] if low is not None and int(low) >= 1 else []  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
+        return needs + [(shape, path, node) for node in sorted(g.objects(shape, SH.hasValue))]  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
 
     def _missing(self, needs: list[tuple[Node, Node, Node | None]], this: str) -> list[_Result]:
         """One result per focus node and need it lacks; all of a node shape's needs on IRI paths in one pass over
@@ -401,7 +403,7 @@ class _Validator:
     def _in(self, shape: Node, path: Node | None, this: str, values: str) -> list[_Result]:
         """sh:in: each value node that is none of the list's terms (term equality, as sameTerm tests it)."""
         out = []
-        for members in sorted(self.shapes.objects(shape, SH["in"])):
+        for members in sorted(self.shapes.objects(shape, SH["in"])):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             listed = " || ".join(f"sameTerm(?v, {_constant(m)})" for m in self.shapes.items(members)) or "false"
             rows = self._rows(f"SELECT ?this ?v WHERE {{ {this} {values} FILTER(!({listed})) }}")
             out += [_Result(row["this"], row["v"], shape, path, SH.InConstraintComponent) for row in rows]
@@ -412,12 +414,17 @@ class _Validator:
         (conformance is a property of the node alone), then each (focus, value) pair is judged in Python."""
         g = self.shapes
         rules: list[tuple[URIRef, list[Node], Callable[[list[bool]], bool]]] = []
-        for other in sorted(g.objects(shape, SH.node)):
+        for other in sorted(g.objects(shape, SH.node)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             rules.append((SH.NodeConstraintComponent, [other], lambda fails: fails[0]))
-        for other in sorted(g.objects(shape, SH["not"])):
+        for other in sorted(g.objects(shape, SH["not"])):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             rules.append((SH.NotConstraintComponent, [other], lambda fails: not fails[0]))
-        for parameter, rule in ((SH["and"], any), (SH["or"], all), (SH.xone, _not_exactly_one)):
-            for members in sorted(g.objects(shape, parameter)):
+        combinations: tuple[tuple[URIRef, Callable[[list[bool]], bool]], ...] = (
+            (SH["and"], any),
+            (SH["or"], all),
+            (SH.xone, _not_exactly_one),
+        )
+        for parameter, rule in combinations:
+            for members in sorted(g.objects(shape, parameter)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                 rules.append((component(parameter), list(g.items(members)), rule))
         if not rules:
             return []
@@ -439,7 +446,7 @@ class _Validator:
         """sh:equals and sh:disjoint: the value nodes against the focus node's values of another property."""
         g = self.shapes
         queries: list[tuple[URIRef, str]] = []
-        for other in sorted(g.objects(shape, SH.equals)):
+        for other in sorted(g.objects(shape, SH.equals)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             p = _iri(other)
             if path is None:
                 queries.append(
@@ -449,7 +456,7 @@ class _Validator:
             else:
                 queries.append((SH.EqualsConstraintComponent, f"{this} {values} FILTER NOT EXISTS {{ ?this {p} ?v }}"))
                 queries.append((SH.EqualsConstraintComponent, f"{{ {this} ?this {p} ?v }} MINUS {{ {values} }}"))
-        for other in sorted(g.objects(shape, SH.disjoint)):
+        for other in sorted(g.objects(shape, SH.disjoint)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             p = _iri(other)
             queries.append((SH.DisjointConstraintComponent, f"{this} {values} ?this {p} ?v"))
         out = []
@@ -473,7 +480,9 @@ class _Validator:
         ]
 
     def _rows(self, query: str) -> list[ox.QuerySolution]:
-        return list(self.store.query(query))
+        solutions = self.store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)  # every query here is a SELECT
+        return list(solutions)
 
     def _within(self, anywhere: str, this: str) -> list[ox.QuerySolution]:
         """The rows of `anywhere` (a SELECT over all subjects of the store, binding ?this) whose ?this is a
@@ -496,7 +505,7 @@ class _Validator:
 
     def _value_type(self, shape: Node, path: Node | None, this: str, values: str) -> list[_Result]:
         out = []
-        for cls in sorted(self.shapes.objects(shape, SH["class"])):
+        for cls in sorted(self.shapes.objects(shape, SH["class"])):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             out += self._class(shape, path, this, values, _iri(cls))
         checks = self._value_checks(shape)
         if not checks:
@@ -544,14 +553,14 @@ class _Validator:
         if kind is not None:
             checks.append((SH.NodeKindConstraintComponent, _node_kind_check(kind)))
         for parameter in (SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive):
-            for bound in sorted(g.objects(shape, parameter)):
+            for bound in sorted(g.objects(shape, parameter)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                 checks.append((component(parameter), _range_check(parameter, bound)))
         for parameter in (SH.minLength, SH.maxLength):
-            bound = g.value(shape, parameter)
-            if bound is not None:
-                checks.append((component(parameter), _length_check(parameter, bound)))
+            length = g.value(shape, parameter)
+            if length is not None:
+                checks.append((component(parameter), _length_check(parameter, length)))
         flags = g.value(shape, SH.flags)
-        for pattern in sorted(g.objects(shape, SH.pattern)):
+        for pattern in sorted(g.objects(shape, SH.pattern)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             checks.append((SH.PatternConstraintComponent, _pattern_check(pattern, flags)))
         languages = g.value(shape, SH.languageIn)
         if languages is not None:
@@ -568,8 +577,8 @@ class _Validator:
             found.extend((row["this"], kind) for row in self._within(anywhere, this))
 
         low, high = g.value(shape, SH.minCount), g.value(shape, SH.maxCount)
-        low = None if low is None or int(low) <= 1 else int(low)  # none at all: _missing
-        high = None if high is None else int(high)
+        low = None if low is None or int(low) <= 1 else int(low)  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads (none at all: _missing)
+        high = None if high is None else int(high)  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
         unique = g.value(shape, SH.uniqueLang) is not None
         if not self.worded:  # the standard's rule: only true (not "1"^^xsd:boolean) activates it
             unique = g.value(shape, SH.uniqueLang) == Literal(True)  # term equality
@@ -597,7 +606,7 @@ class _Validator:
                     SH.MaxCountConstraintComponent,
                 )
         if path is None:
-            for node in sorted(g.objects(shape, SH.hasValue)):
+            for node in sorted(g.objects(shape, SH.hasValue)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
                 query = f"SELECT ?this WHERE {{ {this} FILTER(!sameTerm(?this, {_constant(node)})) }}"
                 found.extend((row["this"], SH.HasValueConstraintComponent) for row in self._rows(query))
         out = [_Result(node, None, shape, path, kind) for node, kind in found]
@@ -608,9 +617,9 @@ class _Validator:
             )
             rows = self._within(query, this)
             out += [_Result(row["this"], None, shape, path, SH.UniqueLangConstraintComponent) for row in rows]
-        for other in sorted(g.objects(shape, SH.lessThan)):
+        for other in sorted(g.objects(shape, SH.lessThan)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             out += self._less_than(shape, path, this, values, other, strict=True)
-        for other in sorted(g.objects(shape, SH.lessThanOrEquals)):
+        for other in sorted(g.objects(shape, SH.lessThanOrEquals)):  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
             out += self._less_than(shape, path, this, values, other, strict=False)
         qualified = g.value(shape, SH.qualifiedValueShape)
         if qualified is not None:
@@ -653,7 +662,7 @@ class _Validator:
             return []
         siblings = {s for parent in g.subjects(SH.property, shape) for s in g.objects(parent, SH.property)}
         found = {q for s in siblings - {shape} for q in g.objects(s, SH.qualifiedValueShape)}
-        return sorted(found - {qualified})
+        return sorted(found - {qualified})  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
 
     def _qualified(self, shape: Node, path: Node | None, this: str, focus: str, qualified: Node) -> list[_Result]:
         """Per focus node, the value nodes conforming to the qualified shape (and to no sibling's when disjoint)
@@ -668,7 +677,7 @@ class _Validator:
         # Conformance is a property of the node alone, so the qualified shape may be run on any superset of
         # the value nodes: the instances of its sh:class (a cheap pattern; the others fail that class), else
         # the value nodes themselves.
-        classes = sorted(g.objects(qualified, SH["class"])) if g.value(qualified, SH.path) is None else []
+        classes = sorted(g.objects(qualified, SH["class"])) if g.value(qualified, SH.path) is None else []  # type: ignore[type-var]  # rdflib types terms as Node, which declares no order; its terms all have one
         if classes:
             nested = "{ SELECT DISTINCT ?FOCUS WHERE { " + self._instance_of("?FOCUS", _iri(classes[0])) + " } }"
             self.instances[nested.replace("?FOCUS", "?this")] = _iri(classes[0])
@@ -685,30 +694,30 @@ class _Validator:
             if failing:
                 candidate += f" FILTER(?v NOT IN ({', '.join(str(node) for node in sorted(failing, key=str))}))"
             conforming = f"?this {steps} ?v . {candidate}"
-            if low is not None and int(low) >= 1:  # none conforming
+            if low is not None and int(low) >= 1:  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads (>= 1: none conforming)
                 rows = self._rows(f"SELECT ?this WHERE {{ {this} MINUS {{ {conforming} }} }}")
                 found |= {(row["this"], at_least) for row in rows}
-            if low is not None and int(low) > 1:
-                query = f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(low)})"
+            if low is not None and int(low) > 1:  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
+                query = f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(low)})"  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
                 found |= {(row["this"], at_least) for row in self._within(query, this)}
             if high is not None:
                 query = (
-                    f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(high)})"
+                    f"SELECT ?this WHERE {{ {conforming} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(high)})"  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
                 )
                 found |= {(row["this"], at_most) for row in self._within(query, this)}
             return [_Result(node, None, shape, path, kind) for node, kind in found]
         if candidate:
             candidate = f"FILTER EXISTS {{ {candidate} }}"
-        conforming: dict[Term, set[Term]] = {}
-        for row in self.store.query(f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {steps} ?v {candidate} }} }}"):
-            kept = conforming.setdefault(row["this"], set())
+        kept_of: dict[Term, set[Term]] = {}
+        for row in self._rows(f"SELECT ?this ?v WHERE {{ {this} OPTIONAL {{ ?this {steps} ?v {candidate} }} }}"):
+            kept = kept_of.setdefault(row["this"], set())
             value = row["v"]
             if value is not None and value not in failing and all(value in f for f in sibling_failing):
                 kept.add(value)
-        for node, kept in conforming.items():
-            if low is not None and len(kept) < int(low):
+        for node, kept in kept_of.items():
+            if low is not None and len(kept) < int(low):  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
                 found.add((node, at_least))
-            if high is not None and len(kept) > int(high):
+            if high is not None and len(kept) > int(high):  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
                 found.add((node, at_most))
         return [_Result(node, None, shape, path, kind) for node, kind in found]
 
@@ -733,27 +742,28 @@ def _datatype_check(datatype: Node) -> _ValueCheck:
             return True
         actual = DatatypeConstraintComponent._assert_actual_datatype
         if v.datatype == datatype:
-            return getattr(v, "ill_typed", None) is True or not actual(None, v, datatype)
+            return getattr(v, "ill_typed", None) is True or not actual(None, v, datatype)  # type: ignore[arg-type]  # pyshacl's method uses no self
         if datatype == RDFS.Literal or (datatype == RDFS.Datatype and v.datatype):
             return False
         if (v.datatype is None and v.language is None and datatype == XSD.string) or (
             datatype == RDF.langString and v.language
         ):
-            return not actual(None, v, datatype)
+            return not actual(None, v, datatype)  # type: ignore[arg-type]  # pyshacl's method uses no self
         return True
 
     return _ValueCheck(f"!COALESCE({clear}, false)", fails)
 
 
 def _node_kind_check(kind: Node) -> _ValueCheck:
-    allowed = {
+    by_kind: dict[Node, tuple[Any, ...]] = {  # (SPARQL test, rdflib class) pairs
         SH.IRI: ("isIRI", URIRef),
         SH.BlankNode: ("isBlank", BNode),
         SH.Literal: ("isLiteral", Literal),
         SH.BlankNodeOrIRI: ("isBlank", BNode, "isIRI", URIRef),
         SH.BlankNodeOrLiteral: ("isBlank", BNode, "isLiteral", Literal),
         SH.IRIOrLiteral: ("isIRI", URIRef, "isLiteral", Literal),
-    }.get(kind)
+    }
+    allowed = by_kind.get(kind)
     if allowed is None:
         raise Unsupported(f"sh:nodeKind {kind}")
     tests, kinds = allowed[0::2], allowed[1::2]
@@ -785,7 +795,7 @@ def _range_check(parameter: URIRef, bound: Node) -> _ValueCheck:
 
 
 def _length_check(parameter: URIRef, bound: Node) -> _ValueCheck:
-    n = int(bound)
+    n = int(bound)  # type: ignore[call-overload]  # rdflib types a term as Node; this one is a literal, which int() reads
     op = ">=" if parameter == SH.minLength else "<="
     clear = f"(!isBlank(?v) && STRLEN(STR(?v)) {op} {n})"
 
@@ -839,7 +849,7 @@ def _ordered(value: Node, other: Node, strict: bool = True) -> bool:
     if isinstance(value, BNode) or isinstance(other, BNode):
         raise Unsupported("sh:lessThan on a blank node (pyshacl raises)")
 
-    def comparable(node: Node) -> tuple[object, bool]:
+    def comparable(node: Node) -> tuple[Any, bool]:  # any value: an ordering pyshacl lacks raises TypeError
         if isinstance(node, URIRef):
             return str(node), True
         if isinstance(node, Literal) and isinstance(node.value, str):

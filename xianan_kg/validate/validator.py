@@ -72,7 +72,7 @@ def shacl_results(data: Graph, ontology: Graph, shapes: Graph) -> list[Violation
         store = ox.Store()
         terms = Terms.literal
         store.bulk_extend(
-            ox.Quad(*(terms(t) if isinstance(t, Literal) else to_ox_term(t) for t in triple))
+            ox.Quad(*(terms(t) if isinstance(t, Literal) else to_ox_term(t) for t in triple))  # type: ignore[arg-type]  # rdflib types each place of a triple as Node; a subject is never a literal
             for graph in (ontology, data)
             for triple in graph
         )
