@@ -32,8 +32,17 @@ EXPECTED = {
 }
 
 
+def release_texts() -> set[str]:
+    """The source text and the question library, which the release carries so that it stands alone."""
+    library = {
+        f"queries/{p.relative_to(paths.QUERIES_DIR).as_posix()}" for p in paths.QUERIES_DIR.rglob("*") if p.is_file()
+    }
+    return {f"source/{paths.SOURCE_FILE.name}"} | library
+
+
 def test_build_writes_every_artifact(built):
-    assert set(built.files) == EXPECTED
+    assert set(built.files) == EXPECTED | release_texts()
+    assert "queries/national-honours.rq" in built.files and "queries/expected/national-honours.srj" in built.files
 
 
 def test_build_is_deterministic(built, tmp_path):
@@ -80,7 +89,7 @@ def test_trig_has_the_named_graphs_of_the_manifest(built):
 
 def test_manifest_lists_checksums_and_inference_counts(built):
     manifest = json.loads(built.files["manifest.json"].read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == EXPECTED - {"manifest.json", "xianan-kg.oxigraph"}
+    assert set(manifest["files"]) == (EXPECTED | release_texts()) - {"manifest.json", "xianan-kg.oxigraph"}
     assert manifest["source"]["sha256"].startswith("e69306a6")
     assert manifest["inferred_by_kind"]["rdf:type"] > 100
 
