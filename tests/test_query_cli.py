@@ -13,7 +13,7 @@ import unicodedata
 import pytest
 from rdflib import Graph
 
-from xianan_kg.cli.main import main as cli
+import xianan_kg.cli.main as cli
 from xianan_kg.query.api import list_queries
 from xianan_kg.store.results import QueryResult, from_srj
 

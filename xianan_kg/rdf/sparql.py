@@ -96,3 +96,10 @@ def query_form(text: str) -> str | None:
         if kind == "name" and value.upper() in QUERY_FORMS:
             return value.upper()
     return None
+
+
+def names_its_graphs(text: str) -> bool:
+    """Whether the query chooses graphs itself: a dataset clause (FROM, FROM NAMED) or a GRAPH pattern."""
+    return any(
+        kind == "name" and value.upper() in ("FROM", "GRAPH") for kind, value in tokens(unescape_codepoints(text))
+    )
