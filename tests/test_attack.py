@@ -9,6 +9,7 @@ and the build's files are unchanged.
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
@@ -29,8 +30,20 @@ def server(built):
     assert after == before
 
 
+def settled_children(pid: int, seconds: float = 2.0) -> set[int]:
+    """The server's children once no worker has started or gone for `seconds` (gunicorn starts its workers one
+    after the other, some after the first one answers)."""
+    last, stable_since = children_of(pid), time.monotonic()
+    while time.monotonic() - stable_since < seconds:
+        time.sleep(0.2)
+        now = children_of(pid)
+        if now != last:
+            last, stable_since = now, time.monotonic()
+    return last
+
+
 def test_every_attack_leaves_a_legitimate_client_served(server):
-    workers = children_of(server.process.pid)
+    workers = settled_children(server.process.pid)
     outcomes = run_attacks(f"{server.base_url}/sparql", server.process.pid, SHORT)
     assert [o.name for o in outcomes] == [name for name, _, _ in ATTACKS]
     failed = [o.line() for o in outcomes if not o.passed]

@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import cast
 
@@ -87,8 +87,9 @@ class BuildResult:
     files: dict[str, Path]
     timings: dict[str, float]
 
-    @property
+    @cached_property
     def asserted(self) -> Graph:
+        """Ontology + data as one rdflib graph (made once: tests look triples up in it many times)."""
         if self.data is None:
             raise ValueError("a lean build keeps no rdflib graph of the data")
         return bind_prefixes(union(self.ontology, self.data))
