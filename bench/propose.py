@@ -129,7 +129,7 @@ def review_metrics() -> tuple[dict[str, float], list[str], float]:
     run = propose_text(source.text, source.sha256)
     seconds = time.perf_counter() - t0
     hands = hand_figures(source)
-    arabic = [p for p in run.proposals if p.figure.numeral == "arabic"]
+    arabic = list(run.proposals)  # data/ now holds counts in Chinese numerals too (九大, 十大, 六个): all compared
     matched = match(hands, arabic)
     n = len(matched) or 1
     by = {h.iri: h for h in hands}

@@ -17,7 +17,7 @@ from xianan_kg.server.app import create_app
 from xianan_kg.server.config import ServerConfig
 from xianan_kg.server.execution import execution_slot
 
-from xianan_kg.link import geonames
+from xianan_kg.link import divisions, geonames
 from xianan_kg.link.divisions import division_iri, read_divisions
 from xianan_kg.link.linkset import (
     LINK_PREDICATES,
@@ -31,7 +31,6 @@ from xianan_kg.link.linkset import (
     verified_pairs,
 )
 from xianan_kg.link.opendata import wikidata_verified_linkset
-from xianan_kg.propose.names import divisions
 from xianan_kg.query.api import execute, resolve
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKP

@@ -65,7 +65,7 @@ def only(text: str):
         ("为企业节约配套成本15%以上。", "15", "unit-percent", "0.15", "share", ["at-least"]),
         ("农村耕地流转率超过56%,高于全省。", "56", "unit-percent", "0.56", "share", ["more-than"]),
         ("发动1000余名乡贤。", "1000", "unit-ming", "1000", "count", ["more-than"]),
-        ("实施九大共建行动。", "9", "unit-count", "9", "count", []),
+        ("实施九大共建行动。", "9", "unit-da", "9.0", "count", []),  # 大: the unit data/ counts these in
         ("在六个方面全国领先。", "6", "unit-ge", "6", "count", []),
         ("预计全年工业企业发展质效同比增长80%。", "80", "unit-percent", "0.8", "growth", ["estimated"]),
         ("惠及约5000人左右。", "5000", "unit-ren", "5000", "count", ["about"]),

@@ -40,7 +40,8 @@ def unwritten_values(figures: Iterable[tuple[str, str, str | None]]) -> list[tup
     quotes: dict[tuple[str, str], list[str]] = defaultdict(list)
     for figure, value, exact in figures:
         quotes[(figure, value)].extend([] if exact is None else [exact])
-    return sorted(key for key, texts in quotes.items() if not stated_value_written(key[1], texts))
+    # a figure with no quote at all is the quote checks' to report (its quote was not found, or is missing)
+    return sorted(key for key, texts in quotes.items() if texts and not stated_value_written(key[1], texts))
 
 
 STATED_VALUES = """
