@@ -169,11 +169,14 @@ def render_documentation(documented: Graph, schemes: Graph, shapes: Graph, vocab
 
 def unique_ids(document: str) -> str:
     """pyLODE lists a functional property twice (as object or datatype property and as functional property)
-    under one id; later copies get `-2`, `-3` … so the page stays valid and `#term` finds the first."""
+    under one id; later copies get `-2`, `-3` … so the page stays valid and `#term` finds the first. An empty id
+    is dropped."""
     seen: dict[str, int] = defaultdict(int)
 
     def rename(match: re.Match) -> str:
         name = match.group(1)
+        if not name:  # pyLODE gives a term outside our namespace (schema:brand) an empty id: none is valid
+            return ""
         seen[name] += 1
         return match.group(0) if seen[name] == 1 else f' id="{name}-{seen[name]}"'
 
