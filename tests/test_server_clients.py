@@ -51,7 +51,7 @@ def test_sparqlwrapper_json(server, published, query):
     rows = [tuple(b[v]["value"] for v in variables) for b in result["results"]["bindings"]]
     expected = local_rows(published, query)
     assert rows == expected
-    assert len(rows) >= 9
+    assert len(rows) >= 4  # national honours: 4 since rankings, firsts and exchanges are not honours
 
 
 def test_sparqlwrapper_xml(server, published):
