@@ -3,10 +3,13 @@
 For a deployment that outgrows the embedded store: Virtuoso, Fuseki, GraphDB, QLever,
 Oxigraph server. Two standard ways in, no store-specific code:
 
-- the SPARQL 1.1 Graph Store HTTP Protocol (`--graph-store URL`): each graph is replaced
-  by a PUT of its first part and completed by POSTs of the rest;
+- the SPARQL 1.1 Graph Store HTTP Protocol (`--graph-store URL`): each graph is emptied
+  by a DELETE, then filled by POSTs of its parts;
 - SPARQL 1.1 Update (the default, sent to the --store URL or --update URL): DROP SILENT
   GRAPH, then INSERT DATA in parts.
+
+Emptying a graph sends no data, so wrong credentials are refused before a large body is
+on the wire.
 
 A blank node is scoped to one request, so every triple with a blank node goes in the
 graph's first part. Afterwards the store is asked how many triples each graph holds,
@@ -116,24 +119,35 @@ class Loader:
         assert self.update_url is not None  # `send` updates only a store given an update endpoint
         self._send("POST", self.update_url, body, "application/x-www-form-urlencoded")
 
+    def clear(self, graph: str) -> None:
+        """Empty one graph by a request without data.
+
+        It goes before any of the graph's data, so a store that refuses the credentials
+        answers 401 to a small request; answering a large PUT early, a server may reset
+        the connection before the client has read the answer."""
+        if self.graph_store_url:
+            url = f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': graph})}"
+            self._send("DELETE", url, b"", "text/turtle; charset=utf-8", allow=(404,))
+        else:
+            self._update(f"DROP SILENT GRAPH <{graph}>")
+
     def send(self, graph: str, lines: list[str], first: bool, blank_nodes: bool = False) -> None:
         """One part of a graph; the first part replaces whatever the graph held.
 
         By Update, a part with blank nodes goes as INSERT … WHERE {} (one solution: one set
         of fresh blank nodes); some stores (Virtuoso) refuse blank nodes in INSERT DATA."""
+        if first:
+            self.clear(graph)
+        if not lines:
+            return
         data = "\n".join(lines) + "\n"
         if self.graph_store_url:
             url = f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': graph})}"
-            self._send("PUT" if first else "POST", url, data.encode("utf-8"), "text/turtle; charset=utf-8")
-            return
-        prefix = f"DROP SILENT GRAPH <{graph}> ;\n" if first else ""
-        if not lines:
-            if first:
-                self._update(prefix.rstrip(" ;\n"))
+            self._send("POST", url, data.encode("utf-8"), "text/turtle; charset=utf-8")
         elif blank_nodes:
-            self._update(f"{prefix}INSERT {{ GRAPH <{graph}> {{\n{data}}} }} WHERE {{}}")
+            self._update(f"INSERT {{ GRAPH <{graph}> {{\n{data}}} }} WHERE {{}}")
         else:
-            self._update(f"{prefix}INSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}")
+            self._update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{data}}} }}")
 
 
 def quads_by_graph(nquads: Path) -> Iterator[tuple[str, ox.Quad]]:
