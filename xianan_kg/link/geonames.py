@@ -24,7 +24,7 @@ from pypinyin import lazy_pinyin
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
-from xianan_kg.link.linkset import record_iri
+from xianan_kg.link.linkset import add_link
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.namespaces import ID, VOID, XK, XKC, bind_prefixes
@@ -227,20 +227,18 @@ def geonames_linkset(matches: list[Match], *, linkset: str = "geonames") -> Grap
     for m in matches:
         if m.reason or m.row is None:
             continue
-        s, o, record = m.place.iri, m.row.iri, record_iri(linkset, m.place.iri, m.row.iri)
-        graph.add((s, SKOS.exactMatch, o))
-        for kind in (RDF.Statement, PROV.Entity):
-            graph.add((record, RDF.type, kind))
-        graph.add((record, RDF.subject, s))
-        graph.add((record, RDF.predicate, SKOS.exactMatch))
-        graph.add((record, RDF.object, o))
-        graph.add((record, XK.matchMethod, MATCH_GEONAMES))
-        graph.add((record, XK.matchScore, Literal(Decimal(1))))
-        graph.add((record, XK.matchedOn, Literal(m.ours, lang="en" if m.place.level == 0 else "zh")))
+        record = add_link(
+            graph,
+            linkset,
+            (m.place.iri, SKOS.exactMatch, m.row.iri),
+            method=MATCH_GEONAMES,
+            score=Literal(Decimal(1)),
+            matched_on=Literal(m.ours, lang="en" if m.place.level == 0 else "zh"),
+            activity=activity,
+        )
         graph.add((record, XK.theirCode, Literal(m.row.code)))
         graph.add((record, XK.theirName, Literal(m.row.name)))
         graph.add((record, DCTERMS.source, Literal(f"data/reference/geonames/{m.row.file}")))
-        graph.add((record, PROV.wasGeneratedBy, activity))
         parent = f", inside {m.row.parent}" if m.row.parent else ""
         graph.add(
             (

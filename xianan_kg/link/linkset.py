@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from xianan_kg.rdf import paths
@@ -49,6 +49,32 @@ def record_iri(linkset: str, subject: URIRef, target: URIRef) -> URIRef:
     """link/{linkset}/{our path}/{their local name}: the same link always gets the same record IRI."""
     ours = str(subject)[len(str(ID)) :] if subject.startswith(str(ID)) else quote(str(subject), safe="")
     return ID[f"link/{linkset}/{ours}/{str(target).rstrip('/').rsplit('/', 1)[-1]}"]
+
+
+def add_link(
+    graph: Graph,
+    linkset: str,
+    link: tuple[URIRef, URIRef, URIRef],
+    *,
+    method: URIRef,
+    score: Literal,
+    matched_on: Node,
+    activity: URIRef,
+) -> URIRef:
+    """Add a link and the record of how it was found; every reconciler writes its links through here."""
+    subject, predicate, target = link
+    record = record_iri(linkset, subject, target)
+    graph.add(link)
+    for kind in (RDF.Statement, PROV.Entity):
+        graph.add((record, RDF.type, kind))
+    graph.add((record, RDF.subject, subject))
+    graph.add((record, RDF.predicate, predicate))
+    graph.add((record, RDF.object, target))
+    graph.add((record, XK.matchMethod, method))
+    graph.add((record, XK.matchScore, score))
+    graph.add((record, XK.matchedOn, matched_on))
+    graph.add((record, PROV.wasGeneratedBy, activity))
+    return record
 
 
 def run_time() -> datetime:

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS
 
 from xianan_kg.link import geonames
-from xianan_kg.link.linkset import MATCH_VERIFIED, VERIFIED_WIKIDATA, read_verified, record_iri
+from xianan_kg.link.linkset import MATCH_VERIFIED, VERIFIED_WIKIDATA, add_link, read_verified
 from xianan_kg.link.wikidata import WIKIDATA_DATASET, describe_wikidata
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
@@ -46,20 +46,18 @@ def wikidata_verified_linkset(data: Graph, linkset: str = "wikidata-verified") -
         ours = next((x for x in data.objects(place, RDFS.label) if getattr(x, "language", None) == "zh"), None)
         if ours is None:
             raise InputError(f"{VERIFIED_WIKIDATA}: {place} is not a place our data names")
-        record = record_iri(linkset, place, item)
-        graph.add((place, OWL.sameAs, item))
-        for kind in (RDF.Statement, PROV.Entity):
-            graph.add((record, RDF.type, kind))
-        graph.add((record, RDF.subject, place))
-        graph.add((record, RDF.predicate, OWL.sameAs))
-        graph.add((record, RDF.object, item))
-        graph.add((record, XK.matchMethod, MATCH_VERIFIED))
-        graph.add((record, XK.matchScore, Literal(Decimal(1))))
-        graph.add((record, XK.matchedOn, ours))
+        record = add_link(
+            graph,
+            linkset,
+            (place, OWL.sameAs, item),
+            method=MATCH_VERIFIED,
+            score=Literal(Decimal(1)),
+            matched_on=ours,
+            activity=activity,
+        )
         graph.add((record, XK.theirCode, Literal(str(item)[len(str(WD)) :])))
         graph.add((record, XK.theirName, Literal(name)))
         graph.add((record, DCTERMS.source, Literal("data/reference/verified-wikidata.csv")))
-        graph.add((record, PROV.wasGeneratedBy, activity))
         graph.add(
             (record, RDFS.comment, Literal(f"Verified item {str(item)[len(str(WD)) :]} '{name}' for {ours}", lang="en"))
         )

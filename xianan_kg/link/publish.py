@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from xianan_kg.link.linkset import REVIEW_COLUMNS, record_iri
+from xianan_kg.link.linkset import REVIEW_COLUMNS, add_link
 from xianan_kg.link.reconcile import Decision
 from xianan_kg.link.wikidata import describe_wikidata
 from xianan_kg.rdf.namespaces import ID, XK, bind_prefixes
@@ -35,18 +35,16 @@ def linkset_graph(
         if decision.predicate is None:
             continue
         c = decision.candidate
-        record = record_iri(linkset, c.entity.iri, c.item)
-        graph.add((c.entity.iri, decision.predicate, c.item))
-        for kind in (RDF.Statement, PROV.Entity):
-            graph.add((record, RDF.type, kind))
-        graph.add((record, RDF.subject, c.entity.iri))
-        graph.add((record, RDF.predicate, decision.predicate))
-        graph.add((record, RDF.object, c.item))
-        graph.add((record, XK.matchMethod, c.method))
-        graph.add((record, XK.matchScore, Literal(c.score)))
-        graph.add((record, XK.matchedOn, c.matched_on))
+        record = add_link(
+            graph,
+            linkset,
+            (c.entity.iri, decision.predicate, c.item),
+            method=c.method,
+            score=Literal(c.score),
+            matched_on=c.matched_on,
+            activity=activity,
+        )
         graph.add((record, DCTERMS.date, Literal(when.date())))
-        graph.add((record, PROV.wasGeneratedBy, activity))
         graph.add((record, RDFS.comment, Literal(c.evidence, lang="en")))
     return graph
 
