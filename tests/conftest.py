@@ -28,6 +28,12 @@ def built(tmp_path_factory: pytest.TempPathFactory, sources: Sources) -> BuildRe
 
 
 @pytest.fixture(scope="session")
+def dist(built: BuildResult) -> Path:
+    """The directory the session's build wrote: a release, as `serve --dist` reads it."""
+    return built.files["manifest.json"].parent
+
+
+@pytest.fixture(scope="session")
 def asserted(built: BuildResult) -> Graph:
     return built.asserted
 

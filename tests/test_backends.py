@@ -34,11 +34,6 @@ REFERENCE = "oxigraph"
 
 
 @pytest.fixture(scope="module")
-def dist(built):
-    return built.files["xianan-kg.nq"].parent
-
-
-@pytest.fixture(scope="module")
 def stores(dist):
     return {kind: open_store(kind, dist) for kind in EMBEDDED_STORES}
 

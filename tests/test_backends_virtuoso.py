@@ -66,11 +66,6 @@ def store():
 
 
 @pytest.fixture(scope="module")
-def dist(built):
-    return built.files["xianan-kg.nq"].parent
-
-
-@pytest.fixture(scope="module")
 def loaded(store, dist):
     result = cli(
         "load", "--store", store.sparql_url, "--graph-store", store.graph_store_url, "--user", virtuoso.USER,

@@ -34,11 +34,6 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def dist(built):
-    return built.files["manifest.json"].parent
-
-
-@pytest.fixture(scope="module")
 def client(dist):
     config = ServerConfig(dist=dist)
     app = create_app(replace(config, limits=replace(config.limits, timeout=5, max_concurrent=1)))

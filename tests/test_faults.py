@@ -30,11 +30,6 @@ SLOW_BUT_LEGIT = "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?b ?c }
 
 
 @pytest.fixture()
-def dist(built) -> Path:
-    return built.files["manifest.json"].parent
-
-
-@pytest.fixture()
 def dist_copy(dist, tmp_path) -> Path:
     target = tmp_path / "dist"
     shutil.copytree(dist, target)

@@ -49,11 +49,6 @@ def checksums(*roots: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def dist(built) -> Path:
-    return built.files["manifest.json"].parent
-
-
-@pytest.fixture(scope="module")
 def before(dist) -> dict[str, str]:
     """Every file the server could touch, before it starts."""
     return checksums(dist, paths.ROOT / "data", paths.ROOT / "ontology")

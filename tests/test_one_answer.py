@@ -31,11 +31,6 @@ def query_id(query) -> str:
 
 
 @pytest.fixture(scope="module")
-def dist(built):
-    return built.files["manifest.json"].parent
-
-
-@pytest.fixture(scope="module")
 def client(dist):
     return create_app(ServerConfig(dist=dist, cache=False)).test_client()
 

@@ -51,11 +51,6 @@ def code(query) -> str:
     return "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
 
 
-@pytest.fixture(scope="module")
-def dist(built):
-    return built.files["xianan-kg.nq"].parent
-
-
 @pytest.fixture(scope="module", params=sorted(BACKENDS))
 def store(request, dist):
     return open_store(request.param, dist)

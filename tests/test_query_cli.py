@@ -28,17 +28,12 @@ WHERE_IS_XIANAN = """SELECT ?place WHERE {
 }"""
 
 
-@pytest.fixture(scope="module")
-def dist(built):
-    return str(built.files["xianan-kg.nq"].parent)
-
-
 @pytest.fixture
 def query(capsys, dist):
     """Run `xianan-kg query …` in this process (the console script's own code path); return code, stdout, stderr."""
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = cli.run(["query", *args, "--dist", dist])
+        code = cli.run(["query", *args, "--dist", str(dist)])
         out, err = capsys.readouterr()
         return code, out, err
 
