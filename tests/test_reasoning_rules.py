@@ -52,7 +52,7 @@ def test_the_rules_keep_what_owlrl_keeps_on_the_review(owlrl_kept, fast):
 
 
 def test_the_rules_keep_what_owlrl_keeps_on_two_districts(owlrl_kept):
-    """owlrl's closure of two districts is the review's copied (tests/test_backends_synthetic.py proves it)."""
+    """On two districts the rules keep owlrl's entailments of the review, copied once per district."""
     two = gen.synthetic_sources(2)
     expected = gen.synthetic_graphs(2, base=load_sources(), inferred=owlrl_kept.graph)[GRAPH_INFERRED]
     actual = reason_with_rules(two.combined()).graph
