@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,18 @@ def installed(tmp_path_factory) -> Path:
         ),
     )
     venv = root / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, str(source)], check=True, timeout=1200, cwd=root)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = str(venv / "bin" / "python")
+    # Tests never leave 127.0.0.1, so pip, the build backend and the dependencies come from this environment: its
+    # site-packages as a plain path entry, whose .pth files (this checkout's editable install among them) do not
+    # run. The package itself is built from the copy and installed as `pip install .` installs it.
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    Path(site, "test-environment.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index", "--no-deps"]
+    subprocess.run([*pip, "--no-build-isolation", str(source)], check=True, timeout=600, cwd=root)
     shutil.rmtree(source)  # nothing of the checkout is left to lean on
     return venv
 
