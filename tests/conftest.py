@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from werkzeug.serving import make_server
+from xianan_kg.server import ServerConfig, create_app
 
 from xianan_kg.build.pipeline import BuildResult, build
 from xianan_kg.rdf import paths
@@ -46,6 +50,17 @@ def closure(built: BuildResult) -> Graph:
     for t in built.inference.graph:
         g.add(t)
     return g
+
+
+@pytest.fixture(scope="session")
+def live_endpoint(dist: Path) -> Iterator[str]:
+    """The project's server on 127.0.0.1 in a thread of this process (werkzeug), for clients that need a socket."""
+    server = make_server("127.0.0.1", 0, create_app(ServerConfig(dist=dist, cache=False)), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/sparql"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

@@ -10,23 +10,20 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections import Counter
 
 import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
 from xianan_kg.cli.main import run
-from xianan_kg.query.api import execute, from_named, list_queries
+from xianan_kg.query.api import list_queries
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.literals import canonical_literal, engine_literal
 from xianan_kg.rdf.namespaces import sparql_prologue
 from xianan_kg.rdf.release import OXIGRAPH_DIRECTORY, STORE_STAMP
 from xianan_kg.store.choice import EMBEDDED_STORES, open_store
 from xianan_kg.store.local import OxigraphStore
-from xianan_kg.store.results import QueryResult
 
-from .answers import is_ordered
 from .protocol.live_server import start_server
 
 LOCAL = [q for q in list_queries() if not q.needs_internet]
@@ -36,27 +33,6 @@ REFERENCE = "oxigraph"
 @pytest.fixture(scope="module")
 def stores(dist):
     return {kind: open_store(kind, dist) for kind in EMBEDDED_STORES}
-
-
-def comparable(result: QueryResult, ordered: bool) -> object:
-    """The answer as exact terms: a list of rows when ordered, else a multiset; a set of triples for graphs."""
-    if result.form == "ASK":
-        return result.boolean
-    if result.graph is not None:
-        return set(result.graph)
-    rows = [tuple(row.get(v) for v in result.variables) for row in result.rows]
-    return (result.variables, rows if ordered else Counter(rows))
-
-
-@pytest.mark.parametrize("query", LOCAL, ids=[q.name for q in LOCAL])
-def test_every_library_query_is_identical_on_every_embedded_backend(query, stores):
-    # As the library runs it (rows in order), and over asserted + inferred, where more rows can tie
-    # under the query's ORDER BY and SPARQL leaves the order of ties open (compared as multisets).
-    for inferred, ordered in ((None, is_ordered(query.text)), (True, False)):
-        reference = comparable(execute(from_named(query), stores[REFERENCE], inferred), ordered)
-        for kind in EMBEDDED_STORES:
-            answer = comparable(execute(from_named(query), stores[kind], inferred), ordered)
-            assert answer == reference, f"{kind} differs from {REFERENCE} (inferred={inferred})"
 
 
 def test_provenance_literals_are_the_same_on_every_backend(stores):

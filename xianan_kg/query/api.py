@@ -42,7 +42,7 @@ class QuerySource:
     needs_inferred: bool = False
 
 
-def load_graph(dist: Path = paths.DIST_DIR, engine: str = "oxigraph") -> Store:
+def load_graph(dist: Path | str = paths.DIST_DIR, engine: str = "oxigraph") -> Store:
     """Open the built graph (run `xianan-kg build` first); engine "oxigraph" (fast) or "memory" (rdflib)."""
     return open_store(engine, Path(dist))
 

@@ -51,9 +51,10 @@ def build_graph_names(dist: Path) -> tuple[str, ...]:
         return tuple(sorted(asserted_graphs(True)))
 
 
-def open_store(kind: str = "oxigraph", dist: Path = paths.DIST_DIR) -> LocalStore:
+def open_store(kind: str = "oxigraph", dist: Path | str = paths.DIST_DIR) -> LocalStore:
     """Open the built graph in the store `kind` names (see STORE_HELP); `xianan-kg build` must have run first."""
     check_store_spec(kind)
+    dist = Path(dist)  # a notebook passes a string
     if is_endpoint(kind):
         return SparqlDatasetStore(kind, build_graph_names(dist))
     if kind.startswith("oxigraph:") and kind != "oxigraph:disk":
