@@ -50,6 +50,9 @@ def site_context() -> dict:
             "t": strings(lang),
             "languages": language_links(),
             "query": request.args.get("q", "") if request.endpoint and request.endpoint.startswith("search") else "",
+            # completion as you type in the search box (static/ui/complete.js): the index, and which IRIs have a page
+            "completion": url_for("ui.completion"),
+            "base_iri": current_dataset().config.base_iri,
         }
     }
 

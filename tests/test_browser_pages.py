@@ -1,7 +1,8 @@
 """The pages in headless Chromium against `xianan-kg serve`, as a reader sees them, and checked for accessibility.
 
 A reader opens the query editor, the dashboard, a project's page and the ontology,
-and searches for 华勃铝业 from the header's box until its page opens. Assertions
+and searches for 华勃铝业 from the header's box until its page opens, by the results page and by completion
+as you type (Chinese, pinyin or English; Enter or a click on a choice opens its page). Assertions
 are on what is visible; screenshots go to test-artifacts/. Every page is then
 checked with axe-core (vendored under tests/vendor/axe-core, injected by WebDriver,
 so the page's own CSP is untouched): WCAG 2 A/AA rules, among them alt text,
@@ -19,6 +20,7 @@ from .browser import (  # noqa: F401 - fixtures: browser, downloads, server
     browser_fixture,
     console_errors,
     downloads_fixture,
+    first_visit,
     screenshot,
     shared_server_fixture,
     wait_until,
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PROJECT = "/id/project/donghu-high-tech-xianan-industrial-park.html"
+PAGE_OPENS_SECONDS = 60  # a page the script opens (location.assign): room for a shared, loaded machine
 AXE_RUN = """
 const done = arguments[arguments.length - 1];
 axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
@@ -138,6 +141,70 @@ def test_search_from_the_header_reaches_huabo_aluminium(browser, server):
     wait_until(browser, lambda d: d.current_url.startswith(server.base_url + "/id/project/huabo-aluminium.html"))
     assert visible_text(browser, "h1") == "华勃铝业"
     assert "华勃铝业、精研新能源" in visible_text(browser, ".quotes")
+
+
+def search_offers(driver) -> list[str] | None:
+    """The compact IRIs the header's search box offers as you type, once it offers any."""
+    return [li.get_attribute("data-iri") for li in css(driver, ".site-search .completions li")] or None
+
+
+def test_the_header_search_box_completes_a_chinese_name_and_opens_its_page(browser, server):
+    first_visit(browser)  # what earlier tests left in the console is theirs
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, server, "/dashboard?lang=zh")
+    box = css(browser, "#site-search")[0]
+    box.send_keys("华勃")  # the first two characters of 华勃铝业
+    assert wait_until(browser, search_offers)[0] == "xkj:huabo-aluminium"
+    first = css(browser, ".site-search .completions li")[0]
+    assert first.is_displayed() and first.find_element("css selector", ".c-label").text == "华勃铝业"
+    assert box.get_attribute("aria-expanded") == "true"
+    screenshot(browser, "pages-search-completion")
+    browser.execute_script(AXE.read_text(encoding="utf-8"))  # the open list is accessible too
+    browser.set_script_timeout(60)
+    violations = json.loads(browser.execute_async_script(AXE_RUN))
+    assert not violations, json.dumps(violations, ensure_ascii=False, indent=1)[:4000]
+    box.send_keys(Keys.ARROW_DOWN)
+    assert box.get_attribute("aria-activedescendant") == "search-completions-0"
+    box.send_keys(Keys.ENTER)  # the chosen entity's page, not the search page
+    wait_until(
+        browser, lambda d: d.current_url.startswith(server.base_url + "/id/project/huabo-aluminium"), PAGE_OPENS_SECONDS
+    )
+    assert "/search" not in browser.current_url
+    assert visible_text(browser, "h1") == "华勃铝业"
+    assert console_errors(browser) == []
+
+
+def test_the_header_search_box_completes_pinyin_and_english_and_a_click_opens_the_page(browser, server):
+    first_visit(browser)  # what earlier tests left in the console is theirs
+    open_page(browser, server, "/source?lang=en")
+    box = css(browser, "#site-search")[0]
+    box.send_keys("xianan")  # toneless pinyin of 咸安
+    assert "xkp:xianan" in wait_until(browser, search_offers)
+    box.clear()  # WebDriver's clear leaves the box and comes back: the list must survive that
+    box.send_keys("Huabo Alu")  # the start of the English name
+    wait_until(browser, lambda d: (search_offers(d) or [None])[0] == "xkj:huabo-aluminium")
+    css(browser, ".site-search .completions li")[0].click()
+    wait_until(
+        browser, lambda d: d.current_url.startswith(server.base_url + "/id/project/huabo-aluminium"), PAGE_OPENS_SECONDS
+    )
+    assert visible_text(browser, "h1") == "Huabo Aluminium (industrial project)"
+    assert console_errors(browser) == []
+
+
+def test_the_header_search_box_offers_only_things_with_a_page_and_enter_alone_still_searches(browser, server):
+    first_visit(browser)  # what earlier tests left in the console is theirs
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, server, "/ontology?lang=zh")
+    box = css(browser, "#site-search")[0]
+    box.send_keys("品牌")  # schema:brand is named 品牌 exactly, but has no page here; our brand classes have
+    offered = wait_until(browser, search_offers)
+    assert "xk:RegionalBrand" in offered and "schema:brand" not in offered, offered
+    box.send_keys(Keys.ENTER)  # nothing chosen with the arrows: the form searches, as it does without JavaScript
+    wait_until(browser, lambda d: "/search?" in d.current_url)
+    assert css(browser, "ol.search-results a.result-name")
+    assert console_errors(browser) == []
 
 
 @pytest.mark.parametrize(

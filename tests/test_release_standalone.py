@@ -46,10 +46,40 @@ def installed(tmp_path_factory) -> Path:
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     Path(site, "test-environment.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
-    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index", "--no-deps"]
-    subprocess.run([*pip, "--no-build-isolation", str(source)], check=True, timeout=600, cwd=root)
+    # --verbose: pip passes on what setuptools prints while it builds the wheel (its warnings among it)
+    pip = [python, "-m", "pip", "install", "--verbose", "--disable-pip-version-check", "--no-index", "--no-deps"]
+    run = subprocess.run(
+        [*pip, "--no-build-isolation", str(source)], check=True, timeout=600, cwd=root, capture_output=True, text=True
+    )
+    (root / "pip-install.log").write_text(run.stdout + run.stderr, encoding="utf-8")
     shutil.rmtree(source)  # nothing of the checkout is left to lean on
     return venv
+
+
+def test_setuptools_builds_the_wheel_without_a_warning_about_packages(installed):
+    log = (installed.parent / "pip-install.log").read_text(encoding="utf-8")
+    assert "Running command Building wheel" in log or "running bdist_wheel" in log  # the backend's output is here
+    assert "absent from the `packages` configuration" not in log
+    assert "Package would be ignored" not in log
+
+
+def test_every_template_and_static_file_is_installed(installed):
+    run = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", "import xianan_kg.server, sys; print(xianan_kg.server.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=installed.parent,
+    )
+    package = Path(run.stdout.strip()).parent
+    checkout = paths.ROOT / "server"
+    wanted = sorted(
+        str(f.relative_to(checkout))
+        for top in ("templates", "static")
+        for f in (checkout / top).rglob("*")
+        if f.is_file() and "__pycache__" not in f.parts
+    )
+    assert wanted and [name for name in wanted if not (package / name).is_file()] == []
 
 
 @pytest.fixture(scope="module")
