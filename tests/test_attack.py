@@ -18,6 +18,8 @@ from bench.load import children_of
 
 from .protocol.live_server import start_server
 
+pytestmark = pytest.mark.serial  # timed: run alone (scripts/test.sh)
+
 
 @pytest.fixture(scope="module")
 def server(built):

@@ -14,6 +14,8 @@ from xianan_kg.server.execution import PREEMPTED, ProcessPool, QueryJob, executi
 from xianan_kg.server.fairness import ClientLedger, FairShare, client_of
 from xianan_kg.server.limits import QueryLimits
 
+pytestmark = pytest.mark.serial  # timed: run alone (scripts/test.sh)
+
 SHARE = FairShare(seconds=10, window=60, concurrent=2)
 
 

@@ -26,6 +26,8 @@ from xianan_kg.query.guard import QueryRefused, inspect_query
 
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - provides `server`
 
+pytestmark = pytest.mark.serial  # timed: run alone (scripts/test.sh)
+
 FUZZ = settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 LIVE = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 PIECES = (

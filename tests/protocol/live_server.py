@@ -83,7 +83,7 @@ class LiveServer:
 
 
 def start_server(
-    dist: Path, *args: str, timeout: float = 60, command: list[str] | None = None, cwd: Path | None = None
+    dist: Path, *args: str, timeout: float = 180, command: list[str] | None = None, cwd: Path | None = None
 ) -> LiveServer:
     """`xianan-kg serve --port 0 --dist DIST ARGS…` (`command` instead of this interpreter's `-m xianan_kg`, run in
     `cwd`), returned once it answers queries."""
