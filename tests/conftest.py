@@ -6,12 +6,16 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from rdflib import Graph
 from werkzeug.serving import make_server
 from xianan_kg.server import ServerConfig, create_app
+from xianan_kg.server.execution import execution_slot
 
 from xianan_kg.build.pipeline import BuildResult, build
 from xianan_kg.rdf import paths
@@ -61,6 +65,17 @@ def live_endpoint(dist: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/sparql"
     server.shutdown()
     thread.join(timeout=10)
+
+
+@contextmanager
+def app_client(dist: Path, config: ServerConfig | None = None, **limits: float) -> Iterator[FlaskClient]:
+    """Flask's test client over a release, with some query limits changed; its query processes stop afterwards."""
+    config = config or ServerConfig(dist=dist)
+    app = create_app(replace(config, limits=replace(config.limits, **limits)))
+    try:
+        yield app.test_client()
+    finally:
+        execution_slot(app).stop()
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

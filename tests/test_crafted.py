@@ -15,18 +15,15 @@ from __future__ import annotations
 import json
 import re
 import socket
-from dataclasses import replace
 
 import pytest
-from xianan_kg.server import create_app
 from xianan_kg.server.cache import normalise_query
-from xianan_kg.server.config import ServerConfig
-from xianan_kg.server.execution import execution_slot
 
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.namespaces import BASE
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_ONTOLOGY
 
+from .conftest import app_client
 from .protocol.live_server import start_server
 
 JSON = "application/sparql-results+json"
@@ -35,10 +32,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def client(dist):
-    config = ServerConfig(dist=dist)
-    app = create_app(replace(config, limits=replace(config.limits, timeout=5, max_concurrent=1)))
-    yield app.test_client()
-    execution_slot(app).stop()
+    with app_client(dist, timeout=5, max_concurrent=1) as client:
+        yield client
 
 
 def answer(client, params: dict | list, **headers: str) -> tuple[list[dict], str]:

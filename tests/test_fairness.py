@@ -7,12 +7,13 @@ import time
 from dataclasses import replace
 
 import pytest
-from xianan_kg.server import create_app
 from xianan_kg.server.config import ServerConfig
 from xianan_kg.server.errors import HttpProblem
-from xianan_kg.server.execution import PREEMPTED, ProcessPool, QueryJob, execution_slot
+from xianan_kg.server.execution import PREEMPTED, ProcessPool, QueryJob
 from xianan_kg.server.fairness import ClientLedger, FairShare, client_of
 from xianan_kg.server.limits import QueryLimits
+
+from .conftest import app_client
 
 pytestmark = pytest.mark.serial  # timed: run alone (scripts/test.sh)
 
@@ -59,12 +60,10 @@ def test_an_ipv6_client_is_its_64():
 
 
 @pytest.fixture(scope="module")
-def client(built):
-    config = ServerConfig(dist=built.files["manifest.json"].parent, cache=False)
-    config = replace(config, fair_share=FairShare(seconds=0.2, window=60, concurrent=2))
-    app = create_app(replace(config, limits=replace(config.limits, timeout=5, max_concurrent=1)))
-    yield app.test_client()
-    execution_slot(app).stop()
+def client(dist):
+    config = replace(ServerConfig(dist=dist, cache=False), fair_share=FairShare(seconds=0.2, window=60, concurrent=2))
+    with app_client(dist, config, timeout=5, max_concurrent=1) as client:
+        yield client
 
 
 def test_the_endpoint_answers_429_with_retry_after_past_the_budget(client):

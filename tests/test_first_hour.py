@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
-from xianan_kg.server import ServerConfig, create_app
-from xianan_kg.server.execution import execution_slot
 
 from xianan_kg.query.syntax import describe
 
-from .conftest import run_cli
+from .conftest import app_client, run_cli
 
 
 @pytest.fixture(scope="module")
-def client(built):
-    config = ServerConfig(dist=built.files["manifest.json"].parent)
-    app = create_app(replace(config, limits=replace(config.limits, max_concurrent=2)))
-    yield app.test_client()
-    execution_slot(app).stop()
+def client(dist):
+    with app_client(dist, max_concurrent=2) as client:
+        yield client
 
 
 # --- a syntax error is one line: where, what was found, what would fix it ---

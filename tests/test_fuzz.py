@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import socket
 import time
-from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from xianan_kg.server import create_app
-from xianan_kg.server.config import ServerConfig
-from xianan_kg.server.execution import execution_slot
 
 from xianan_kg.query.api import list_queries
 from xianan_kg.query.guard import QueryRefused, inspect_query
 
+from .conftest import app_client
 from .protocol.live_server import shared_server_fixture  # noqa: F401 - provides `server`
 
 pytestmark = pytest.mark.serial  # timed: run alone (scripts/test.sh)
@@ -117,11 +114,9 @@ def acceptable(status: int, body: bytes) -> bool:
 
 
 @pytest.fixture(scope="module")
-def client(built):
-    config = ServerConfig(dist=built.files["manifest.json"].parent)
-    app = create_app(replace(config, limits=replace(config.limits, timeout=2, max_concurrent=2)))
-    yield app.test_client()
-    execution_slot(app).stop()
+def client(dist):
+    with app_client(dist, timeout=2, max_concurrent=2) as client:
+        yield client
 
 
 @FUZZ

@@ -7,15 +7,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from dataclasses import replace
 
 import pytest
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
-from xianan_kg.server.app import create_app
-from xianan_kg.server.config import ServerConfig
-from xianan_kg.server.execution import execution_slot
 
 from xianan_kg.link import divisions, geonames
 from xianan_kg.link.divisions import division_iri, read_divisions
@@ -37,6 +33,8 @@ from xianan_kg.rdf.namespaces import DATASET_IRI, ID, VOID, WD, XK, XKP
 from xianan_kg.rdf.release import GRAPH_DIVISIONS
 from xianan_kg.rdf.serialize import serialize_graph
 from xianan_kg.store.choice import open_store
+
+from .conftest import app_client, run_cli
 
 pytest.importorskip("pypinyin", reason="pypinyin is in the test extra: pip install -e '.[test]'")
 
@@ -269,11 +267,9 @@ def test_a_walk_from_a_township_up_to_the_province(built):
 
 
 @pytest.fixture(scope="module")
-def client(built):
-    config = ServerConfig(dist=built.files["manifest.json"].parent)
-    app = create_app(replace(config, limits=replace(config.limits, timeout=10, max_concurrent=2)))
-    yield app.test_client()
-    execution_slot(app).stop()
+def client(dist):
+    with app_client(dist, timeout=10, max_concurrent=2) as client:
+        yield client
 
 
 def test_each_linkset_is_a_named_graph_with_its_void_in_well_known_void(client):
@@ -325,8 +321,6 @@ def test_the_dcat_shapes_catch_a_missing_licence(sources):
 
 
 def test_export_writes_the_linksets_alone(tmp_path):
-    from .conftest import run_cli
-
     out = tmp_path / "links.nq"
     result = run_cli("export", "--linksets", "--format", "nquads", "-o", str(out))
     assert result.returncode == 0, result.stderr
