@@ -31,7 +31,7 @@ from .labels import NameIndex
 from .negotiation import negotiate
 from .results import DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES, content_type, document_response
 from .site import per_dataset, render_page
-from .source_text import published_source
+from .source_text import published_documents, published_source
 
 bp = Blueprint("linked_data", __name__)
 
@@ -63,7 +63,7 @@ def names() -> NameIndex:
 
 def _describer() -> Describer:
     dataset = current_dataset()
-    return Describer(dataset.store, dataset.config, names(), published_source())
+    return Describer(dataset.store, dataset.config, names(), published_source(), published_documents())
 
 
 def _negotiate_page() -> str:
