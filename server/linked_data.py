@@ -18,7 +18,8 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from xianan_kg.rdf.namespaces import bind_prefixes
-from xianan_kg.rdf.release import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, STYLESHEET, document_name
+from xianan_kg.rdf.release import ARTIFACT_STEM, STYLESHEET, document_name
+from xianan_kg.store.base import asserted_graphs
 
 from .dataset import current_dataset
 from .describe import Describer
@@ -196,7 +197,7 @@ def dump() -> Response:
         response = send_file(path, mimetype="text/turtle", conditional=False)
         response.headers["Content-Type"] = content_type("text/turtle")
     else:
-        closure = [g for g in (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED) if g in dataset.graph_names]
+        closure = [g for g in asserted_graphs(True, dataset.graph_names) if g in dataset.graph_names]
         answer = dataset.store.execute("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=closure)
         response = Response(answer.serialize("text/turtle"), content_type=content_type("text/turtle"))
     return dataset_response(response)

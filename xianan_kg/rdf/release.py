@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from xianan_kg.rdf.namespaces import BASE
 
 VERSION = "0.1.0"  # of the package and of the release format
@@ -26,6 +28,11 @@ COMPLETION = "completion.json"  # the query editor's completions (build.completi
 STYLESHEET = "ontology.css"  # of the ontology's documentation
 SOURCE_DIR = "source"  # the source texts, as the build read them
 QUERIES_DIR = "queries"  # the question library and its expected answers
+
+
+def data_graphs(names: Iterable[str]) -> list[str]:
+    """The data graphs among named graphs: the review's (always first) and each other source text's, in order."""
+    return [GRAPH_DATA, *sorted(g for g in names if g.startswith(GRAPH_DOCUMENTS))]
 
 
 def document_graph(name: str) -> str:

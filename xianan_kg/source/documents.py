@@ -30,6 +30,13 @@ def document_name(path: Path) -> str:
     return stem if dot and len(tag) == 2 and tag.isalpha() else name
 
 
+def document_graphs(main_file: Path = paths.SOURCE_FILE) -> set[str]:
+    """The named graphs of the data of every source text beside `main_file`, its texts not read (none when the
+    folder is not there, as in an installed copy that serves a release)."""
+    texts = main_file.parent.glob("*.txt") if main_file.parent.is_dir() else ()
+    return {GRAPH_DATA if p == main_file else document_graph(document_name(p)) for p in texts}
+
+
 def quote_document(iri: str) -> str | None:
     """The name of the document one of our quote IRIs is a passage of: None for the review's (`xkq:{start}-{end}`),
     NAME for `xkq:NAME-{start}-{end}`."""
