@@ -64,10 +64,11 @@ class Parsed:
 
 def parse_documents(files: Iterable[Path], documents: Documents, literals: Literals) -> dict[str, Parsed]:
     """The data files of each document parsed, its quotes anchored in its own text, by the document's named graph
-    (the review's first, every document present)."""
+    (the review's first and always there; another document only with a file of its own)."""
     return {
         documents[name].graph: parse_data(group, documents[name], literals)
         for name, group in documents.group(files).items()
+        if group or documents[name].main
     }
 
 
