@@ -124,10 +124,11 @@ CHARTS = (
             "“estimated” is shown after the value.",
             "zh": "回眸给出的全部同比增长率(与2022年相比),以百分比表示;“预计”等限定词标在数值之后。",
         },
-        prefixes=("xk", "xkc", "skos"),
+        prefixes=("xk", "xkc", "skos", "qb"),
         query=Template(
             """SELECT ?fig ?indicator ?rate (GROUP_CONCAT(?q; separator=", ") AS ?qualifier) WHERE {
-  ?fig xk:measureType xkc:measure-growth ;
+  ?fig qb:dataSet <https://xianan-kg.example.org/id/dataset/figures-2023> ;
+       xk:measureType xkc:measure-growth ;
        xk:indicator/skos:prefLabel ?indicator ;
        xk:value ?rate .
   FILTER(LANG(?indicator) = "$lang")
@@ -148,10 +149,11 @@ ORDER BY DESC(?rate) ?indicator"""
             "(万元, 亿元); the axis is logarithmic because the amounts span six orders of magnitude.",
             "zh": "回眸中的全部金额,由原文单位(万元、亿元)换算为元;金额跨越六个数量级,故横轴为对数刻度。",
         },
-        prefixes=("xk", "xkc", "rdfs", "skos"),
+        prefixes=("xk", "xkc", "rdfs", "skos", "qb"),
         query=Template(
             """SELECT ?fig ?label ?stated ?unit ?yuan (GROUP_CONCAT(?q; separator=", ") AS ?qualifier) WHERE {
-  ?fig xk:measureType xkc:measure-amount ;
+  ?fig qb:dataSet <https://xianan-kg.example.org/id/dataset/figures-2023> ;
+       xk:measureType xkc:measure-amount ;
        xk:baseUnit xkc:unit-yuan ;
        xk:value ?yuan ;
        xk:statedValue ?stated ;
@@ -176,13 +178,13 @@ ORDER BY DESC(?yuan) ?label"""
             "its first quote in the source text.",
             "zh": "各部分给出的数据个数:按数据在原文中首次出现的位置,归入此前最近开始的部分。",
         },
-        prefixes=("xk", "rdfs", "prov", "oa"),
+        prefixes=("xk", "rdfs", "prov", "oa", "qb"),
         query=Template(
             """SELECT ?thing ?name (COUNT(?fig) AS ?count) WHERE {
   {
     SELECT ?fig (MAX(?partStart) AS ?start) WHERE {
       { SELECT ?fig (MIN(?at) AS ?first) WHERE {
-          ?fig a xk:Figure ; prov:wasDerivedFrom/oa:hasSelector/oa:start ?at .
+          ?fig a xk:Figure ; qb:dataSet <https://xianan-kg.example.org/id/dataset/figures-2023> ; prov:wasDerivedFrom/oa:hasSelector/oa:start ?at .
         } GROUP BY ?fig }
       ?part a xk:ReviewPart ; prov:wasDerivedFrom/oa:hasSelector/oa:start ?partStart .
       FILTER(?partStart <= ?first)

@@ -64,6 +64,7 @@ class PublishedDataset:
     cache: AnswerCache | None = None  # answers of repeated queries (cache.py); None with --no-cache
     files: frozenset[str] = frozenset()  # what manifest.json lists
     source_file: str | None = None  # the source text's file in the release
+    source_files: tuple[str, ...] = ()  # every source text's file in the release, the review's first
 
     @property
     def graph_names(self) -> tuple[str, ...]:
@@ -104,6 +105,7 @@ def open_dataset(config: ServerConfig) -> PublishedDataset:
         cache=cache,
         files=frozenset(manifest.get("files", {})),
         source_file=manifest.get("source", {}).get("file"),
+        source_files=tuple(s["file"] for s in manifest.get("sources", []) if "file" in s),
     )
 
 

@@ -14,6 +14,7 @@ statements that only the OWL 2 RL reasoner produced are marked.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -23,13 +24,14 @@ from rdflib.term import Node
 
 from xianan_kg.rdf.namespaces import OA, XK, bind_prefixes, sparql_prologue
 from xianan_kg.rdf.release import GRAPH_INFERRED
+from xianan_kg.source.documents import quote_document
 from xianan_kg.source.text import SourceText
 from xianan_kg.store.base import LocalStore
 
 from .config import ServerConfig
 from .formatting import as_decimal, english_scaled, format_literal, format_number, with_unit
 from .labels import NameIndex
-from .source_text import InContext, in_sentence
+from .source_text import InContext, in_sentence, source_href
 from .svg import Neighbour, Neighbourhood, neighbourhood
 
 DESCRIPTION_QUERY = (
@@ -171,9 +173,15 @@ class Describer:
     """Descriptions of our IRIs from one store, named with one name index, rendered with one configuration."""
 
     def __init__(
-        self, store: LocalStore, config: ServerConfig, names: NameIndex | None = None, source: SourceText | None = None
+        self,
+        store: LocalStore,
+        config: ServerConfig,
+        names: NameIndex | None = None,
+        source: SourceText | None = None,
+        documents: Mapping[str, SourceText] | None = None,
     ) -> None:
         self.store, self.config, self.source = store, config, source
+        self.documents = dict(documents or {})  # the other source texts by name (their quotes: xkq:NAME-start-end)
         self.names = names if names is not None else NameIndex.load(store)
         self._below: dict[Node, set[Node]] | None = None
 
@@ -260,9 +268,11 @@ class Describer:
             return None
         exact = str(text.get(OA.exact, ""))
         start, end = _int(text.get(OA.start)), _int(text.get(OA.end))
-        if self.source is not None and start is not None and end is not None and end <= len(self.source.text):
-            context = in_sentence(self.source.text, start, end)
-            href = f"/source?start={start}&end={end}#c{start}"
+        name = quote_document(str(quote))
+        source = self.source if name is None else self.documents.get(name)
+        if source is not None and start is not None and end is not None and end <= len(source.text):
+            context = in_sentence(source.text, start, end)
+            href = f"{source_href(name)}?start={start}&end={end}#c{start}"
         else:
             prefix, suffix = str(text.get(OA.prefix, "")), str(text.get(OA.suffix, ""))
             context = InContext(prefix, exact, suffix, True, True)

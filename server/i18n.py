@@ -74,6 +74,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "source_intro": "The review as published, unchanged (UTF-8, {chars} characters). Character positions "
         "count Unicode code points from 0; quotes link here.",
         "source_marked": "Characters {start}–{end} are marked.",
+        "source_document_intro": "The source text {file} as the build read it, unchanged (UTF-8, {chars} characters). "
+        "Character positions count Unicode code points from 0; its quotes link here.",
+        "source_texts": "Source texts of this graph:",
         "line": "Line",
         "ontology_title": "Ontology",
         "ontology_formats": "As RDF",
@@ -138,6 +141,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "source_title": "原文",
         "source_intro": "回眸原文,未作改动(UTF-8,共{chars}字)。字符位置按Unicode码位从0起计;各处引文链接至此。",
         "source_marked": "已标出第{start}–{end}字。",
+        "source_document_intro": "原文{file},即构建时读入的文本,未作改动(UTF-8,共{chars}字)。字符位置按Unicode码位从0起计;其引文链接至此。",
+        "source_texts": "本图谱的原文:",
         "line": "行",
         "ontology_title": "本体",
         "ontology_formats": "RDF格式",

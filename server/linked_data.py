@@ -18,7 +18,8 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from xianan_kg.rdf.namespaces import bind_prefixes
-from xianan_kg.rdf.release import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, STYLESHEET, document_name
+from xianan_kg.rdf.release import ARTIFACT_STEM, STYLESHEET, document_name
+from xianan_kg.store.base import asserted_graphs
 
 from .dataset import current_dataset
 from .describe import Describer
@@ -31,7 +32,7 @@ from .labels import NameIndex
 from .negotiation import negotiate
 from .results import DOCUMENT_MEDIA_TYPES, GRAPH_ALIASES, content_type, document_response
 from .site import per_dataset, render_page
-from .source_text import published_source
+from .source_text import published_documents, published_source
 
 bp = Blueprint("linked_data", __name__)
 
@@ -63,7 +64,7 @@ def names() -> NameIndex:
 
 def _describer() -> Describer:
     dataset = current_dataset()
-    return Describer(dataset.store, dataset.config, names(), published_source())
+    return Describer(dataset.store, dataset.config, names(), published_source(), published_documents())
 
 
 def _negotiate_page() -> str:
@@ -196,7 +197,7 @@ def dump() -> Response:
         response = send_file(path, mimetype="text/turtle", conditional=False)
         response.headers["Content-Type"] = content_type("text/turtle")
     else:
-        closure = [g for g in (GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED) if g in dataset.graph_names]
+        closure = [g for g in asserted_graphs(True, dataset.graph_names) if g in dataset.graph_names]
         answer = dataset.store.execute("CONSTRUCT WHERE { ?s ?p ?o }", default_graphs=closure)
         response = Response(answer.serialize("text/turtle"), content_type=content_type("text/turtle"))
     return dataset_response(response)

@@ -1,4 +1,5 @@
-"""The review's text on the server: the sentence around a quote, and `/source`, the text with character anchors.
+"""The source texts on the server: the sentence around a quote, and `/source` (the review's text) and
+`/source/NAME` (each source text of the release, the review's too), the text with character anchors.
 
 Positions are those of the graph's TextPositionSelectors (Unicode code points from 0,
 end exclusive). The text is `data/source/…` of this checkout, used only when its
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 
+from xianan_kg.source.documents import document_name
 from xianan_kg.source.text import SourceText
 
 from .dataset import current_dataset
@@ -51,6 +53,27 @@ def published_source() -> SourceText | None:
         return None if path is None else SourceText.load(path)  # its sha256 was checked with the manifest
 
     return per_dataset("source", load)
+
+
+def published_documents() -> dict[str, SourceText]:
+    """Every source text of the release by its name (`xianan-2023-review`, `jianshi-2023-statistical-bulletin`),
+    the review's first; a release made before there were several lists only the review's."""
+
+    def load() -> dict[str, SourceText]:
+        dataset = current_dataset()
+        out = {}
+        for name in dataset.source_files or ((dataset.source_file,) if dataset.source_file else ()):
+            path = dataset.artifact(name)
+            if path is not None:
+                out[document_name(path)] = SourceText.load(path)  # its sha256 was checked with the manifest
+        return out
+
+    return per_dataset("sources", load)
+
+
+def source_href(name: str | None) -> str:
+    """Where a source text is served: the review at /source, every other at /source/NAME."""
+    return "/source" if name is None else f"/source/{name}"
 
 
 def in_sentence(text: str, start: int, end: int) -> InContext:
@@ -106,10 +129,24 @@ def _position(name: str, length: int) -> int | None:
 
 @bp.route("/source", methods=["GET"])
 def source_page() -> Response:
-    """The text line by line; `?start=&end=` marks a passage, whose <mark> has the id c{start}."""
+    """The review's text line by line; `?start=&end=` marks a passage, whose <mark> has the id c{start}."""
     source = published_source()
     if source is None:
         raise HttpProblem(404, "Not Found: the source text of this build is not available on this server")
+    return _text_page(source, main=True)
+
+
+@bp.route("/source/<name>", methods=["GET"])
+def document_page(name: str) -> Response:
+    """One source text of the release by its name, as /source shows the review's."""
+    source = published_documents().get(name)
+    if source is None:
+        raise HttpProblem(404, f"Not Found: no source text named {name!r} in this build")
+    main = published_source()
+    return _text_page(source, main=main is not None and main.path == source.path)
+
+
+def _text_page(source: SourceText, main: bool) -> Response:
     start, end = _position("start", len(source.text)), _position("end", len(source.text))
     if (start is None) != (end is None) or (start is not None and end is not None and start >= end):
         raise HttpProblem(400, "Bad Request: give both start and end, with start < end")
@@ -120,4 +157,14 @@ def source_page() -> Response:
         start=start,
         end=end,
         sha256=source.sha256,
+        main=main,
+        file=source.path.name,
+        texts=_texts(source),
     )
+
+
+def _texts(shown: SourceText) -> list[tuple[str, str, bool]]:
+    """(name, href, whether it is the one shown) of every source text, for the links between them."""
+    documents = published_documents()
+    first = next(iter(documents), None)
+    return [(name, source_href(None if name == first else name), s.path == shown.path) for name, s in documents.items()]

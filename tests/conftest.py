@@ -19,10 +19,21 @@ from xianan_kg.server.execution import execution_slot
 
 from xianan_kg.build.pipeline import BuildResult, build
 from xianan_kg.rdf import paths
+from xianan_kg.source.documents import Documents
 from xianan_kg.source.load import Sources, load_sources
 
 ROOT = paths.ROOT
 FIXTURES = Path(__file__).parent / "fixtures"
+DOCUMENTS = Documents.load()  # every source text of data/source/, the review's first
+
+
+def per_document(fixture: str, name: str) -> Path:
+    """A fixture of one source text: `numbers-not-figures.tsv` is the review's, `numbers-not-figures.NAME.tsv`
+    another document's."""
+    if DOCUMENTS[name].main:
+        return FIXTURES / fixture
+    stem, _, suffix = fixture.rpartition(".")
+    return FIXTURES / f"{stem}.{name}.{suffix}"
 
 
 @pytest.fixture(scope="session")

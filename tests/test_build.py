@@ -12,7 +12,7 @@ from xianan_kg.build.parallel import Background, ChildFailed
 from xianan_kg.build.pipeline import BuildError, build, reasoning_free_files
 from xianan_kg.link.linkset import linkset_files, linkset_graph_iri
 from xianan_kg.rdf import paths
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY, document_graph
 
 EXPECTED = {
     "xianan-kg.ttl",
@@ -33,11 +33,11 @@ EXPECTED = {
 
 
 def release_texts() -> set[str]:
-    """The source text and the question library, which the release carries so that it stands alone."""
+    """The source texts and the question library, which the release carries so that it stands alone."""
     library = {
         f"queries/{p.relative_to(paths.QUERIES_DIR).as_posix()}" for p in paths.QUERIES_DIR.rglob("*") if p.is_file()
     }
-    return {f"source/{paths.SOURCE_FILE.name}"} | library
+    return {f"source/{p.name}" for p in paths.SOURCE_FILE.parent.glob("*.txt")} | library
 
 
 def test_build_writes_every_artifact(built):
@@ -82,7 +82,8 @@ def test_trig_has_the_named_graphs_of_the_manifest(built):
     ds.parse(built.files["xianan-kg.trig"], format="trig")
     sizes = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
     linksets = {linkset_graph_iri(path.stem) for path in linkset_files()}
-    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_DIVISIONS, *linksets}
+    documents = {document_graph("jianshi-2023-statistical-bulletin")}  # each other source text's facts
+    assert set(sizes) == {GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_DIVISIONS, *linksets, *documents}
     assert sizes[GRAPH_INFERRED] == len(built.inference.graph)
     assert sizes == json.loads(built.files["manifest.json"].read_text(encoding="utf-8"))["graphs"]
 
@@ -91,6 +92,12 @@ def test_manifest_lists_checksums_and_inference_counts(built):
     manifest = json.loads(built.files["manifest.json"].read_text(encoding="utf-8"))
     assert set(manifest["files"]) == (EXPECTED | release_texts()) - {"manifest.json", "xianan-kg.oxigraph"}
     assert manifest["source"]["sha256"].startswith("e69306a6")
+    assert [(s["file"], s["graph"].rsplit("/", 1)[-1]) for s in manifest["sources"]] == [
+        ("source/xianan-2023-review.zh.txt", "data"),  # the review's facts keep their graph
+        ("source/jianshi-2023-statistical-bulletin.txt", "jianshi-2023-statistical-bulletin"),
+    ]
+    assert manifest["sources"][0]["sha256"] == manifest["source"]["sha256"]
+    assert set(manifest["graphs"]) >= {s["graph"] for s in manifest["sources"]}
     assert manifest["inferred_by_kind"]["rdf:type"] > 100
 
 

@@ -11,11 +11,11 @@ from rdflib import Literal
 from xianan_kg.source.numerals import chinese_counts_in, value_of
 from xianan_kg.validate.coverage import figure_spans
 
-from .conftest import FIXTURES
+from .conftest import DOCUMENTS, per_document
 
 
-def listed() -> list[dict]:
-    with open(FIXTURES / "chinese-numerals-not-figures.tsv", encoding="utf-8") as f:
+def listed(name: str = DOCUMENTS.main.name) -> list[dict]:
+    with open(per_document("chinese-numerals-not-figures.tsv", name), encoding="utf-8") as f:
         rows = [line for line in f if not line.startswith("#")]
     return list(csv.DictReader(rows, fieldnames=["start", "words", "kind", "reason"], delimiter="\t"))
 
@@ -38,12 +38,15 @@ def test_a_batch_is_not_a_count():
     assert chinese_counts_in("实施九大共建行动和十大提升工程") == [(2, 3, Decimal(9)), (9, 10, Decimal(10))]
 
 
-def test_every_chinese_count_is_a_figure_or_listed(sources, asserted):
-    skip = {int(r["start"]) for r in listed()}
-    spans = figure_spans(asserted)
+@pytest.mark.parametrize("name", list(DOCUMENTS))
+def test_every_chinese_count_is_a_figure_or_listed(name, asserted):
+    document = DOCUMENTS[name]
+    text = document.text.text
+    skip = {int(r["start"]) for r in listed(name)}
+    spans = figure_spans(asserted, document.iri)
     missing = [
-        (start, sources.source.text[start : end + 1])
-        for start, end, value in chinese_counts_in(sources.source.text)
+        (start, text[start : end + 1])
+        for start, end, value in chinese_counts_in(text)
         if start not in skip and not any(qs <= start and end <= qe and v == value for qs, qe, v in spans)
     ]
     assert missing == []
@@ -59,13 +62,18 @@ def test_the_counts_that_are_figures(sources, asserted):
     assert figures == ["九大", "十大", "六个"]
 
 
-@pytest.mark.parametrize("row", listed(), ids=lambda r: f"{r['start']}:{r['words']}")
-def test_each_listed_count_is_what_the_list_says(row, sources, asserted):
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [(name, row) for name in DOCUMENTS for row in listed(name)],
+    ids=lambda v: v if isinstance(v, str) else f"{v['start']}:{v['words']}",
+)
+def test_each_listed_count_is_what_the_list_says(name, row, asserted):
+    document = DOCUMENTS[name]
     start, words = int(row["start"]), row["words"]
-    assert sources.source.text[start : start + len(words)] == words
-    counts = {s: v for s, _, v in chinese_counts_in(sources.source.text)}
+    assert document.text.text[start : start + len(words)] == words
+    counts = {s: v for s, _, v in chinese_counts_in(document.text.text)}
     assert start in counts, "not a count the pattern finds: drop it from the list"
-    spans = figure_spans(asserted)
+    spans = figure_spans(asserted, document.iri)
     assert not any(qs <= start < qe and v == counts[start] for qs, qe, v in spans), "it is a figure: drop it"
     if row["kind"] == "value":
         assert Literal(int(counts[start])) in set(asserted.objects(None, None)), "the value is not in the graph"

@@ -146,6 +146,20 @@ def test_source_page_marks_a_passage_with_a_character_anchor(server):
     assert server.get("/source?start=abc&end=3", Accept=BROWSER).status == 400
 
 
+def test_each_source_text_has_its_page_and_the_review_keeps_source(server):
+    """/source is the review; /source/NAME each text of the release; a quote of the bulletin links to its own text."""
+    review = page(server, "/source/xianan-2023-review?start=762&end=777").text
+    assert '<mark id="c762">一般公共预算收入15.48亿元</mark>' in review
+    bulletin = page(server, "/source/jianshi-2023-statistical-bulletin").text
+    assert "建始县2023年国民经济和社会发展" in bulletin and "一般公共预算收入" not in bulletin
+    assert 'href="/source"' in bulletin  # the links between the texts
+    assert 'href="/source/jianshi-2023-statistical-bulletin"' in page(server, "/source").text
+    assert server.get("/source/no-such-text", Accept=BROWSER).status == 404
+    figure = page(server, "/id/figure/jianshi-new-urban-employment-2023.html").text
+    assert "<mark>年末城镇新增就业9328人</mark>" in figure  # in its sentence of the bulletin, not of the review
+    assert 'href="/source/jianshi-2023-statistical-bulletin?start=' in figure
+
+
 def test_a_passage_across_lines_is_marked_on_each(server):
     from server.source_text import marked_lines
 

@@ -123,6 +123,11 @@ def test_the_source_text_comes_from_the_release(served):
     assert page.status == 200 and "一般公共预算收入15.48亿元" in page.text
 
 
+def test_every_source_text_comes_from_the_release(served):
+    page = served.get("/source/jianshi-2023-statistical-bulletin", Accept="text/html")
+    assert page.status == 200 and "年末城镇新增就业9328人" in page.text
+
+
 def test_an_entity_page_shows_its_quote(served):
     page = served.get("/id/figure/general-public-budget-revenue-2023.html", Accept="text/html")
     assert page.status == 200 and "15.48" in page.text and "一般公共预算收入" in page.text

@@ -98,7 +98,7 @@ def broken_review(review: Sources) -> tuple[Graph, Graph]:
     data.add((fig_year, XK.refYear, Literal("2022", datatype=XSD.gYear)))  # maxCount
     data.set((fig_growth, XK.measureType, XKC["measure-growth"]))  # SPARQL: growth without comparison year
     data.remove((fig_growth, XK.comparisonYear, None))
-    data.set((fig_dataset, QB.dataSet, URIRef("https://xianan-kg.example.org/id/dataset/other")))  # hasValue
+    data.set((fig_dataset, QB.dataSet, URIRef("https://xianan-kg.example.org/id/dataset/other")))  # not a qb:DataSet
     # datatype; pyrudof's entries print this value canonically ("…Z"), pyshacl as rdflib writes it ("…+00:00")
     data.set((fig_dataset, XK.comparisonYear, Literal("2022-01-01T00:00:00Z", datatype=XSD.dateTime)))
     place = _first(data, XK.divisionCode)

@@ -21,6 +21,7 @@ from xianan_kg.rdf.literals import canonical_literal, ill_typed
 from xianan_kg.rdf.namespaces import XK, bind_prefixes
 from xianan_kg.rdf.terms import from_ox_term, to_ox_term, typed_literal
 from xianan_kg.source.anchor import QuoteProblem, anchor_quotes
+from xianan_kg.source.documents import Document, Documents
 from xianan_kg.source.text import SourceText
 
 _QUOTE = str(XK.quote)
@@ -61,7 +62,28 @@ class Parsed:
     ill_typed: bool = False  # an ill-typed literal (the validator names it with its file and line)
 
 
-def parse_data(files: Iterable[Path], source: SourceText, literals: Literals) -> Parsed:
+def parse_documents(files: Iterable[Path], documents: Documents, literals: Literals) -> dict[str, Parsed]:
+    """The data files of each document parsed, its quotes anchored in its own text, by the document's named graph
+    (the review's first and always there; another document only with a file of its own)."""
+    return {
+        documents[name].graph: parse_data(group, documents[name], literals)
+        for name, group in documents.group(files).items()
+        if group or documents[name].main
+    }
+
+
+def merged(parsed: Iterable[Parsed]) -> Parsed:
+    """Several documents' data as one (what validation and reasoning read)."""
+    parts = list(parsed)
+    return Parsed(
+        [t for p in parts for t in p.triples],
+        [q for p in parts for q in p.quote_problems],
+        any(p.blank for p in parts),
+        any(p.ill_typed for p in parts),
+    )
+
+
+def parse_data(files: Iterable[Path], source: SourceText | Document, literals: Literals) -> Parsed:
     """The data files as Oxigraph triples, with what `load_sources` does on the way (literals, quotes)."""
     triples: list[ox.Triple] = []
     quotes = bind_prefixes(Graph())  # the xk:quote shorthands, few: anchored by the one anchoring code

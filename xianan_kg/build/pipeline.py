@@ -22,7 +22,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import cast
@@ -34,7 +34,7 @@ from rdflib.namespace import RDF
 from xianan_kg.build.completion import completion_files
 from xianan_kg.build.docs import documentation_files
 from xianan_kg.build.parallel import Background
-from xianan_kg.build.parse import Literals, Parsed, parse_data
+from xianan_kg.build.parse import Literals, Parsed, merged, parse_documents
 from xianan_kg.build.storedir import write_oxigraph_store
 from xianan_kg.link.divisions import divisions_ntriples
 from xianan_kg.link.linkset import linkset_graphs
@@ -44,7 +44,6 @@ from xianan_kg.rdf.literals import canonicalise_graph
 from xianan_kg.rdf.namespaces import bind_prefixes
 from xianan_kg.rdf.release import (
     ARTIFACT_STEM,
-    GRAPH_DATA,
     GRAPH_DIVISIONS,
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
@@ -58,6 +57,7 @@ from xianan_kg.rdf.terms import TYPED, to_ox_term
 from xianan_kg.reason.keep import InconsistencyError, Inference, keeps, kind
 from xianan_kg.reason.reference import reason
 from xianan_kg.reason.rules import close
+from xianan_kg.source.documents import Documents
 from xianan_kg.source.load import load_ontology, load_sources
 from xianan_kg.source.text import SourceText
 from xianan_kg.validate.constraints import constraint_solutions, sparql_constraints
@@ -79,13 +79,14 @@ class BuildError(Exception):
 
 @dataclass
 class BuildResult:
-    source: SourceText
+    source: SourceText  # the review's text
     graphs: dict[str, int]  # triples per named graph
     inference: Inference  # the kept entailments (an rdflib graph unless the build was lean) and their kinds
     ontology: Graph
     data: Graph | None  # None when lean
     files: dict[str, Path]
     timings: dict[str, float]
+    documents: Documents | None = field(default=None)  # every source text the build read, the review's first
 
     @cached_property
     def asserted(self) -> Graph:
@@ -121,7 +122,8 @@ def build(
     files = paths.data_files() if data_files is None else list(data_files)
     if not source_file.is_file():
         raise InputError(f"{source_file}: source text not found")
-    source = SourceText.load(source_file)
+    documents = Documents.load(source_file)  # the review and every other text beside it (source.documents)
+    source = documents.main.text
 
     # --- parse: the ontology through rdflib (small; pyLODE reads it), the data straight into Oxigraph ---
     ontology = load_ontology()
@@ -132,15 +134,16 @@ def build(
     for t in ontology_triples:
         if isinstance(t.object, ox.Literal):
             literals.canonical(t.object)
-    parsed = parse_data(files, source, literals)
+    per_document = parse_documents(files, documents, literals)  # each document's facts in a graph of its own
+    parsed = merged(per_document.values())
     described = {
         t.subject.value
         for t in parsed.triples
         if t.predicate.value == str(RDF.type) and not isinstance(t.subject, ox.Triple)  # (no RDF-star subject)
     }
     links = linkset_graphs(links_dir, described=described)  # each linkset in a graph of its own
-    text = {GRAPH_ONTOLOGY: _ntriples(ontology_triples), GRAPH_DATA: _ntriples(parsed.triples)}
-    data = None if lean else _rdflib_graph(text[GRAPH_DATA])
+    text = {GRAPH_ONTOLOGY: _ntriples(ontology_triples), **{g: _ntriples(p.triples) for g, p in per_document.items()}}
+    data = None if lean else _rdflib_graph(_ntriples(parsed.triples))
     clock.lap("parse")
 
     # --- files that need no reasoning, made beside everything else ---
@@ -165,18 +168,21 @@ def build(
         inferred_graph = bind_prefixes(Graph())
         if data is not None and beside is not None:
             inferred_graph = _rdflib_graph(named[GRAPH_INFERRED])
-            out.update(_graph_files(ontology, data, inferred_graph, links, beside_ours[GRAPH_DIVISIONS]))
+            one = len(per_document) == 1  # the review alone: its graph is the data, parsed once
+            documents_data = {g: data if one else _rdflib_graph(text[g]) for g in per_document}
+            out.update(_graph_files(ontology, documents_data, inferred_graph, links, beside_ours[GRAPH_DIVISIONS]))
             out.update(beside.result())
         clock.lap("rdflib files")
-        out.update(release_texts(source))
-        out[MANIFEST] = manifest_bytes(source, graphs, counts, out, **({"lean": True} if lean else {}))
+        out.update(release_texts(source, documents=documents))
+        more = {"sources": documents_manifest(documents), **({"lean": True} if lean else {})}
+        out[MANIFEST] = manifest_bytes(source, graphs, counts, out, **more)
         written = publish(dist, out)
         clock.lap("write")
     finally:
         if beside is not None:
             beside.cancel()
     inference = Inference(inferred_graph, counts)
-    return BuildResult(source, graphs, inference, ontology, data, written, clock.timings)
+    return BuildResult(source, graphs, inference, ontology, data, written, clock.timings, documents)
 
 
 # --- validate and reason ---
@@ -317,12 +323,12 @@ def published_beside(links: Mapping[str, Graph]) -> dict[str, bytes]:
 
 
 def _graph_files(
-    ontology: Graph, data: Graph, inferred: Graph, links: Mapping[str, Graph], divisions: bytes
+    ontology: Graph, data: Mapping[str, Graph], inferred: Graph, links: Mapping[str, Graph], divisions: bytes
 ) -> dict[str, bytes]:
     """The entailments in each format and the named graphs as TriG (the ontology is canonical already: labelling
     it again would give its blank nodes other labels than the N-Quads'; the code list goes in as N-Triples text,
     too large for rdflib's writer)."""
-    named = {GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred, **links}
+    named = {GRAPH_ONTOLOGY: ontology, **data, GRAPH_INFERRED: inferred, **links}  # data: each document's graph
     canon = {name: graph if name == GRAPH_ONTOLOGY else canonical(graph) for name, graph in named.items()}
     out = {
         f"{ARTIFACT_STEM}-inferred{FORMATS[fmt][1]}": write_canonical(canon[GRAPH_INFERRED], fmt)
@@ -335,13 +341,24 @@ def _graph_files(
     return out
 
 
-def release_texts(source: SourceText, queries: Path = paths.QUERIES_DIR) -> dict[str, bytes]:
-    """The source text and the question library, so that the release is all `serve` needs."""
-    out = {f"{SOURCE_DIR}/{source.path.name}": source.path.read_bytes()}
+def release_texts(
+    source: SourceText, queries: Path = paths.QUERIES_DIR, documents: Documents | None = None
+) -> dict[str, bytes]:
+    """The source texts and the question library, so that the release is all `serve` needs."""
+    texts = [source] if documents is None else [d.text for d in documents.values()]
+    out = {f"{SOURCE_DIR}/{text.path.name}": text.path.read_bytes() for text in texts}
     for path in sorted(queries.rglob("*")):
         if path.is_file():
             out[f"{QUERIES_DIR}/{path.relative_to(queries).as_posix()}"] = path.read_bytes()
     return out
+
+
+def documents_manifest(documents: Documents) -> list[dict[str, str]]:
+    """Each source text of the release: its file, sha256, IRI and the named graph of its facts, the review's first."""
+    return [
+        {"file": f"{SOURCE_DIR}/{d.text.path.name}", "sha256": d.text.sha256, "iri": str(d.iri), "graph": d.graph}
+        for d in documents.values()
+    ]
 
 
 def manifest_bytes(

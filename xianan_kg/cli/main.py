@@ -35,7 +35,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     result = build(Path(args.dist), files, reference=args.reference, lean=args.lean)
     validator, reasoner = ("pyshacl", "owlrl") if args.reference else ("SHACL compiled to SPARQL", "SPARQL rules")
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result.timings.items())
-    print(f"source   {result.source.path.name} sha256 {result.source.sha256[:12]}…")
+    texts = [d.text for d in result.documents.values()] if result.documents else [result.source]
+    for text in texts:  # the review's first
+        print(f"source   {text.path.name} sha256 {text.sha256[:12]}…")
     sizes = ", ".join(f"{name.rsplit('/', 1)[-1]} {n}" for name, n in result.graphs.items())
     print(f"graphs   {sizes} triples")
     print(f"valid    SHACL conforms ({validator})")

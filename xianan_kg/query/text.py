@@ -25,6 +25,7 @@ from xianan_kg.query.syntax import describe, prefix_line
 from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.namespaces import PREFIXES
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from xianan_kg.source.documents import document_graphs
 
 LOCAL_GRAPHS = frozenset({GRAPH_ONTOLOGY, GRAPH_DATA, GRAPH_INFERRED, GRAPH_DIVISIONS})  # and the linksets' graphs
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -129,7 +130,8 @@ def refuse_network(prepared: PreparedQuery) -> None:
     """The local query path never reaches the network: refuse SERVICE, and FROM of anything but the build's graphs."""
     try:
         linksets = {linkset_graph_iri(path.stem) for path in linkset_files()}
-        refuse_reaching_out(prepared.shape, LOCAL_GRAPHS | linksets)
+        documents = document_graphs()  # each source text's data (data/source/ of the checkout, as the linksets)
+        refuse_reaching_out(prepared.shape, LOCAL_GRAPHS | linksets | documents)
     except QueryRefused as exc:
         advice = {
             "service": "; the local graph answers only from dist/. "

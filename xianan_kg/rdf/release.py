@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from xianan_kg.rdf.namespaces import BASE
 
 VERSION = "0.1.0"  # of the package and of the release format
 
 GRAPH_ONTOLOGY = BASE + "graph/ontology"
-GRAPH_DATA = BASE + "graph/data"
+GRAPH_DATA = BASE + "graph/data"  # the facts of the review, the main source text
+GRAPH_DOCUMENTS = BASE + "graph/data/"  # + a source text's name: the facts read from each other source text
 GRAPH_INFERRED = BASE + "graph/inferred"
 GRAPH_LINKSETS = BASE + "graph/links/"  # + a linkset file's stem: each linkset of data/links/ in a graph of its own
 GRAPH_DIVISIONS = BASE + "graph/divisions"  # the NBS code list: beside ours, never reasoned over
@@ -25,6 +28,16 @@ COMPLETION = "completion.json"  # the query editor's completions (build.completi
 STYLESHEET = "ontology.css"  # of the ontology's documentation
 SOURCE_DIR = "source"  # the source texts, as the build read them
 QUERIES_DIR = "queries"  # the question library and its expected answers
+
+
+def data_graphs(names: Iterable[str]) -> list[str]:
+    """The data graphs among named graphs: the review's (always first) and each other source text's, in order."""
+    return [GRAPH_DATA, *sorted(g for g in names if g.startswith(GRAPH_DOCUMENTS))]
+
+
+def document_graph(name: str) -> str:
+    """The named graph of the facts read from the source text `data/source/NAME.txt` (not the review)."""
+    return GRAPH_DOCUMENTS + name
 
 
 def document_name(lang: str) -> str:

@@ -12,6 +12,7 @@ from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.namespaces import bind_prefixes
 from xianan_kg.source.anchor import QuoteProblem, anchor_quotes
+from xianan_kg.source.documents import Documents
 from xianan_kg.source.text import SourceText
 
 
@@ -35,9 +36,11 @@ class Sources:
 
     ontology: Graph
     data: Graph
-    source: SourceText
+    source: SourceText  # the review's text
     quote_problems: list[QuoteProblem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # the data files, to name where a problem is
+    documents: Documents | None = None  # every source text, the review's first
+    graphs: dict[str, Graph] = field(default_factory=dict)  # the data of each document, by its named graph
 
     def combined(self) -> Graph:
         graph = bind_prefixes(Graph())
@@ -66,12 +69,18 @@ def load_sources(
     ontology_files: list[Path] | None = None,
     source_file: Path = paths.SOURCE_FILE,
 ) -> Sources:
-    """Load everything and resolve quotes to positions in the source file."""
-    if not source_file.is_file():
-        raise InputError(f"{source_file}: source text not found")
-    source = SourceText.load(source_file)
+    """Load everything and resolve each file's quotes to positions in its own source text (the review's, or the
+    document's of `data/source/` the file is named after: xianan_kg.source.documents)."""
+    documents = Documents.load(source_file)
     ontology = load_ontology(ontology_files)
     files = paths.data_files() if data_files is None else list(data_files)
-    data = load_data(files)
-    problems = anchor_quotes(data, source)
-    return Sources(ontology, data, source, problems, files)
+    data = bind_prefixes(Graph())
+    graphs, problems = {}, []
+    for name, group in documents.group(files).items():
+        document = documents[name]
+        graph = load_data(group)
+        problems += anchor_quotes(graph, document)
+        graphs[document.graph] = graph
+        for triple in graph:
+            data.add(triple)
+    return Sources(ontology, data, documents.main.text, problems, files, documents, graphs)

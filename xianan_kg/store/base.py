@@ -4,14 +4,14 @@ named graphs, and the errors a query can meet."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from rdflib.query import Result
 from rdflib.term import Identifier, Node, Variable
 
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY, REFERENCE_GRAPHS
+from xianan_kg.rdf.release import GRAPH_INFERRED, GRAPH_ONTOLOGY, REFERENCE_GRAPHS, data_graphs
 from xianan_kg.store.results import QueryResult
 
 # Media types an Answer can be written in: solutions (SELECT, ASK) and graphs (CONSTRUCT, DESCRIBE).
@@ -112,11 +112,13 @@ class LocalStore(Store):
         """The engine's part of `execute`, with the dataset spelled out."""
 
     def query(self, sparql: str, *, inferred: bool = True) -> QueryResult:
-        return self.execute(sparql, default_graphs=asserted_graphs(inferred)).to_result()
+        return self.execute(sparql, default_graphs=asserted_graphs(inferred, self.graph_names)).to_result()
 
 
-def asserted_graphs(inferred: bool) -> list[str]:
-    return [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if inferred else [])]
+def asserted_graphs(inferred: bool, names: Iterable[str] = ()) -> list[str]:
+    """The ontology and the data (the review's graph and, of `names`, each other source text's), the entailments
+    when `inferred`."""
+    return [GRAPH_ONTOLOGY, *data_graphs(names), *([GRAPH_INFERRED] if inferred else [])]
 
 
 def rdflib_result(result: QueryResult) -> Result:

@@ -24,11 +24,19 @@ from rdflib.term import Node
 
 from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.namespaces import bind_prefixes
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from xianan_kg.rdf.release import VERSION as __version__
 from xianan_kg.rdf.sparql import names_its_graphs
 from xianan_kg.rdf.sparql import query_form as sparql_query_form
-from xianan_kg.store.base import Answer, DatasetChoice, LocalStore, QuerySyntaxError, Store, rdflib_result
+from xianan_kg.source.documents import document_graphs
+from xianan_kg.store.base import (
+    Answer,
+    DatasetChoice,
+    LocalStore,
+    QuerySyntaxError,
+    Store,
+    asserted_graphs,
+    rdflib_result,
+)
 from xianan_kg.store.local import RdflibAnswer
 from xianan_kg.store.results import QueryResult, from_srj
 
@@ -66,7 +74,7 @@ class EndpointStore(Store):
     def query(self, sparql: str, *, inferred: bool = True) -> QueryResult:
         fields = [("query", sparql)]
         if self.select_graphs and not names_its_graphs(sparql):  # its own FROM or GRAPH is kept
-            graphs = [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if inferred else [])]
+            graphs = asserted_graphs(inferred, document_graphs())  # the data of each source text of data/source/
             fields += [("default-graph-uri", g) for g in graphs]
         media, body = self.post(fields)
         return parse_response(body, media, self.url)

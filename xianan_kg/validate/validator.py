@@ -45,7 +45,7 @@ def validate(sources: Sources, shapes: Graph | None = None, reference: bool = Fa
         Violation(
             focus=short_name(p.subject, sources.data),
             path="xk:quote",
-            message=str(p).split(": ", 1)[1] + f"; copy the words exactly from {sources.source.path.name}",
+            message=str(p).split(": ", 1)[1] + f"; copy the words exactly from {p.source or sources.source.path.name}",
             shape="anchor",
         )
         for p in sources.quote_problems
