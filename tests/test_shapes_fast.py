@@ -101,7 +101,7 @@ def broken_review(review: Sources) -> tuple[Graph, Graph]:
     data.set((fig_dataset, QB.dataSet, URIRef("https://xianan-kg.example.org/id/dataset/other")))  # not a qb:DataSet
     # datatype; pyrudof's entries print this value canonically ("…Z"), pyshacl as rdflib writes it ("…+00:00")
     data.set((fig_dataset, XK.comparisonYear, Literal("2022-01-01T00:00:00Z", datatype=XSD.dateTime)))
-    place = _first(data, XK.divisionCode)
+    place = _first(data, XK.wikidataDivisionCode)  # a unit down to the county: townships carry no P442 form
     data.set((place, XK.divisionCode, Literal("42120")))  # pattern; SPARQL: codes disagree
     data.add((place, RDFS.comment, Literal("地方", lang="zh")))  # languageIn
     labelled = _first(data, XK.projectStatus)

@@ -4,6 +4,9 @@ Two ways, in order of trust:
 
 1. **The division code** (P442), an exact key: exactly one item carrying our code
    gives `owl:sameAs`. Several items with one code are a question for a person.
+   The key is derived here, at link time, from the NBS code the data states
+   (`xk:divisionCode`, `wikidata.p442_form`): the data keeps no township code in a
+   form that no source gives.
 2. **The Chinese name in context**: an item whose Chinese label or alias is one of
    our names, scored on the name, its type (P31) and where it lies (P131). A single
    best candidate at or above the threshold gives `skos:closeMatch`; everything
@@ -26,11 +29,13 @@ from rdflib.term import Node
 
 from xianan_kg.link.linkset import MATCH_KEY, MATCH_LABEL
 from xianan_kg.link.wikidata import (
+    DIVISION_CODE,
     LABEL_TAGS,
     codes_compatible,
     item_facts_queries,
     items_by_code_query,
     items_by_name_query,
+    p442_form,
 )
 from xianan_kg.rdf.namespaces import XK
 
@@ -144,6 +149,15 @@ def _zh(graph: Graph, node: Node, prop: URIRef) -> list[str]:
     return sorted(str(o) for o in graph.objects(node, prop) if isinstance(o, Literal) and o.language == "zh")
 
 
+def p442_key(graph: Graph, node: Node) -> str | None:
+    """The node's division code in Wikidata's P442 form, derived from its NBS code (xk:divisionCode); None
+    for a node without one, or with a code that is not a 6- or 9-digit NBS code (the shapes report it)."""
+    code = graph.value(node, XK.divisionCode)
+    if code is None or not DIVISION_CODE.fullmatch(str(code)):
+        return None
+    return p442_form(str(code))
+
+
 def entities(graph: Graph) -> list[Entity]:
     """Our linkable things from ontology + data: every Place or Organisation except sets of organisations."""
     out = []
@@ -157,15 +171,15 @@ def entities(graph: Graph) -> list[Entity]:
         if not labels:
             continue
         above = [p for p in graph.transitive_objects(iri, XK.locatedIn) if p is not None and p != iri]
-        code = graph.value(iri, XK.wikidataDivisionCode)
+        code = p442_key(graph, iri)
         out.append(
             Entity(
                 iri=iri,
                 label=labels[0],
                 names=tuple(dict.fromkeys([labels[0], *_zh(graph, iri, SKOS.altLabel)])),
                 classes=frozenset(c for c in classes if isinstance(c, URIRef) and c.startswith(str(XK))),
-                code=str(code) if code is not None else None,
-                context_codes=tuple(str(c) for p in above if (c := graph.value(p, XK.wikidataDivisionCode))),
+                code=code,
+                context_codes=tuple(c for p in above if (c := p442_key(graph, p))),
                 context_names=frozenset(
                     n for p in above for prop in (RDFS.label, SKOS.altLabel) for n in _zh(graph, p, prop)
                 ),

@@ -32,7 +32,9 @@ DIVISION_CODE = re.compile(r"[0-9]{6}([0-9]{3})?")
 def p442_form(code: str) -> str:
     """The NBS code as Wikidata's P442 stores it: pairs of digits, trailing zero pairs dropped, township part kept.
 
-    "420000" → "42", "421202" → "42 12 02", "421202101" → "42 12 02 101".
+    "420000" → "42", "421202" → "42 12 02", "421202101" → "42 12 02 101". The form down to the county is
+    verified (shared/FACTS.md, and stored as xk:wikidataDivisionCode); a township's is only derived here, at
+    link time, from its 9-digit code: the data stores none.
     """
     if not DIVISION_CODE.fullmatch(code):
         raise ValueError(f"{code!r} is not a 6- or 9-digit division code")
