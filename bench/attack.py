@@ -3,6 +3,7 @@
     python bench/attack.py                  # every attack at full size against a server it starts (dist/)
     python bench/attack.py --short          # the same, smaller and shorter (well under a minute)
     python bench/attack.py --url http://127.0.0.1:8000/sparql
+    python bench/attack.py --serve=--worker-class=gthread   # against serve's former worker class
 
 Each attack runs for a bounded time on a bounded number of connections from loopback
 addresses of its own (127.0.3.x; the server's fair shares are per address); meanwhile
@@ -283,10 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     parser.add_argument("--only", action="append", help="run only attacks whose description holds this word")
     parser.add_argument("--scale", type=float, help="connections as a multiple of the table's (default 1; 0.5 short)")
+    parser.add_argument(
+        "--serve",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="an argument for the server it starts, e.g. --serve=--worker-class=gthread (repeatable)",
+    )
     args = parser.parse_args(argv)
     server = None
     if args.url is None:
-        server = start_server(Path(args.dist))
+        server = start_server(Path(args.dist), *args.serve)
         url, pid = f"{server.base_url}/sparql", server.process.pid
     else:
         url, pid = args.url, None
@@ -299,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
+    if not same and server is not None:  # why: the server's own lines (not its access log)
+        print("".join(line for line in server.log if '"GET ' not in line and '"POST ' not in line)[-3000:])
     print(f"server PSS at start {start:.0f} MiB; worker processes unchanged: {'yes' if same else 'NO'}")
     failed = [o.name for o in outcomes if not o.passed]
     print(
