@@ -28,7 +28,6 @@ from xianan_kg.store.choice import STORE_HELP, store_argument
 REQUEST_THREADS = 8  # gthread: request threads per query process: a request waiting for a process holds a
 # thread, and a well-behaved client must still reach the pool (and its priority queue) while greedy ones wait there
 WORKER_CLASSES = ("gevent", "gthread")
-CONNECTIONS = 1000  # gevent: connections per worker at once (each a greenlet); the next wait in the listen backlog
 HEAD_SECONDS = 5  # gevent: a request line and headers arrive within this, else the connection is closed
 
 
@@ -67,6 +66,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="gevent: time a client has to send its request body (then 408), and to take each 64 KiB of an answer "
         "(then the connection is closed) (default: %(default)s)",
+    )
+    p.add_argument(
+        "--connections",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="gevent: connections a worker holds at once (each a greenlet); the next wait in the listen backlog. "
+        "Each is a file descriptor: keep N x --workers under `ulimit -n` (default: %(default)s)",
     )
     p.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
     p.add_argument(
@@ -143,7 +150,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     parts = urlsplit(args.base_iri)
     if parts.scheme not in ("http", "https") or not parts.netloc or not args.base_iri.endswith("/"):
         raise UserError(f"--base-iri {args.base_iri}: give an http(s) IRI ending in /, e.g. {BASE}")
-    for name in ("workers", "threads"):
+    for name in ("workers", "threads", "connections"):
         if getattr(args, name) < 1:
             raise UserError(f"--{name} must be at least 1")
     if not 0 <= args.port <= 65535:
@@ -179,14 +186,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     app = create_app(config, dataset)
     if args.worker_class == "gevent":
-        app.wsgi_app = bounded(app.wsgi_app, body_seconds=args.client_timeout, write_seconds=args.client_timeout)
         register_body_timeout(app, args.client_timeout)
+        served = bounded(app, body_seconds=args.client_timeout, write_seconds=args.client_timeout)
         workers: dict[str, object] = {
             "worker_class": "gevent",
-            "worker_connections": CONNECTIONS,
+            "worker_connections": args.connections,
             "keepalive": HEAD_SECONDS,  # gunicorn's gevent worker reads every request head within keepalive s
         }
     else:
+        served = app
         workers = {"worker_class": "gthread", "threads": args.threads * REQUEST_THREADS}  # waiters queue in the pool
     gc.freeze()  # the loaded store's objects are shared with every worker; the collector leaves them be
     host = f"[{args.host}]" if ":" in args.host else args.host
@@ -204,5 +212,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "when_ready": announce(config),
         **query_process_hooks(app),
     }
-    GunicornServer(app, options).run()
+    GunicornServer(served, options).run()
     return 0

@@ -16,7 +16,7 @@ from .execution import execution_slot
 
 
 class GunicornServer(BaseApplication):
-    def __init__(self, app: Flask, options: dict[str, object]) -> None:
+    def __init__(self, app: Callable[..., Any], options: dict[str, object]) -> None:  # a WSGI application
         self._app, self._options = app, options
         super().__init__()
 
@@ -25,7 +25,7 @@ class GunicornServer(BaseApplication):
             if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
                 self.cfg.set(key, value)
 
-    def load(self) -> Flask:
+    def load(self) -> Callable[..., Any]:
         return self._app
 
 
