@@ -18,6 +18,8 @@ from bench.attack import legit_once, non_readers, partial_and_idle, slow_headers
 
 from .protocol.live_server import start_server
 
+pytestmark = pytest.mark.serial  # timed: run alone (scripts/test.sh)
+
 CLIENT_TIMEOUT = 10  # s: the non-readers' answers are still held while the legitimate client asks
 
 
