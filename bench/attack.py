@@ -3,6 +3,7 @@
     python bench/attack.py                  # every attack at full size against a server it starts (dist/)
     python bench/attack.py --short          # the same, smaller and shorter (well under a minute)
     python bench/attack.py --url http://127.0.0.1:8000/sparql
+    python bench/attack.py --serve=--worker-class=gthread   # against serve's former worker class
 
 Each attack runs for a bounded time on a bounded number of connections from loopback
 addresses of its own (127.0.3.x; the server's fair shares are per address); meanwhile
@@ -10,13 +11,14 @@ a legitimate client (127.0.2.1) asks a simple question 20 times, one after the o
 each with a 5 s timeout, and checks the answer. Printed per attack: the legitimate
 client's successes of 20 and its median latency, the server's peak PSS, and PASS
 when >= 19 of 20 answered correctly with p50 < 1 s. At the end: whether the server's
-worker processes are the ones it started with, and a verdict line. Nothing leaves
-127.0.0.0/8; every loop ends at its deadline.
+worker processes are the ones it started with, whether the build's files (sha256) are
+unchanged, and a verdict line. Nothing leaves 127.0.0.0/8; every loop ends at its deadline.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import random
 import socket
@@ -283,10 +285,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     parser.add_argument("--only", action="append", help="run only attacks whose description holds this word")
     parser.add_argument("--scale", type=float, help="connections as a multiple of the table's (default 1; 0.5 short)")
+    parser.add_argument(
+        "--serve",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="an argument for the server it starts, e.g. --serve=--worker-class=gthread (repeatable)",
+    )
     args = parser.parse_args(argv)
+    files = digests(Path(args.dist))
     server = None
     if args.url is None:
-        server = start_server(Path(args.dist))
+        server = start_server(Path(args.dist), *args.serve)
         url, pid = f"{server.base_url}/sparql", server.process.pid
     else:
         url, pid = args.url, None
@@ -299,12 +309,24 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-    print(f"server PSS at start {start:.0f} MiB; worker processes unchanged: {'yes' if same else 'NO'}")
-    failed = [o.name for o in outcomes if not o.passed]
+    if not same and server is not None:  # why: the server's own lines (not its access log)
+        print("".join(line for line in server.log if '"GET ' not in line and '"POST ' not in line)[-3000:])
+    kept = digests(Path(args.dist)) == files
     print(
-        f"verdict: {'PASS' if not failed and same else 'FAIL'} ({len(outcomes) - len(failed)}/{len(outcomes)} attacks)"
+        f"server PSS at start {start:.0f} MiB; worker processes unchanged: {'yes' if same else 'NO'}; "
+        f"the build's files unchanged: {'yes' if kept else 'NO'}"
     )
-    return 0 if not failed and same else 1
+    failed = [o.name for o in outcomes if not o.passed]
+    ok = not failed and same and kept
+    print(f"verdict: {'PASS' if ok else 'FAIL'} ({len(outcomes) - len(failed)}/{len(outcomes)} attacks)")
+    return 0 if ok else 1
+
+
+def digests(dist: Path) -> dict[str, str]:
+    """sha256 of every file of the build the server serves."""
+    return {
+        str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest() for p in dist.rglob("*") if p.is_file()
+    }
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@
 The artifacts are checked (every file against the manifest's sha256) and loaded once,
 in the master process, before any worker starts: a missing or corrupt file stops the
 command with its name and a non-zero exit, and nothing is reasoned again. Workers are
-forked with the loaded store and answer concurrently (threads); each worker runs its
-queries in query processes of its own (execution.py), one per thread, so that a query
-past --query-timeout is killed. SIGTERM stops gracefully: workers finish their requests,
-and the running queries with them.
+forked with the loaded store; each runs its queries in query processes of its own
+(execution.py, --threads of them), so that a query past --query-timeout is killed.
+A worker is gunicorn's gevent worker by default: every connection a greenlet, so that a
+client that sends or reads slowly holds a socket, not a thread (slow_clients.py bounds
+the time it may take); `--worker-class gthread` is the former thread per connection.
+SIGTERM stops gracefully: workers finish their requests, and the running queries with them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from xianan_kg.rdf.errors import UserError
 from xianan_kg.rdf.namespaces import BASE
 from xianan_kg.store.choice import STORE_HELP, store_argument
 
-REQUEST_THREADS = 8  # request threads per query process: a request waiting for a process holds a thread, and
-# a well-behaved client must still reach the pool (and its priority queue) while greedy ones wait there
+REQUEST_THREADS = 8  # gthread: request threads per query process: a request waiting for a process holds a
+# thread, and a well-behaved client must still reach the pool (and its priority queue) while greedy ones wait there
+WORKER_CLASSES = ("gevent", "gthread")
+HEAD_SECONDS = 5  # gevent: a request line and headers arrive within this, else the connection is closed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +49,31 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--threads",
         type=int,
         default=4,
-        help="query processes per worker; it serves 8 request threads per process (default: %(default)s)",
+        help="query processes per worker (gthread: with 8 request threads each) (default: %(default)s)",
+    )
+    p.add_argument(
+        "--worker-class",
+        choices=WORKER_CLASSES,
+        default="gevent",
+        help="gevent: every connection a greenlet, so slow clients hold a socket, not a thread (request head "
+        f"within {HEAD_SECONDS} s, body within --client-timeout, each 64 KiB of an answer taken within it); "
+        "gthread: a thread per connection, as before (default: %(default)s)",
+    )
+    p.add_argument(
+        "--client-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="gevent: time a client has to send its request body (then 408), and to take each 64 KiB of an answer "
+        "(then the connection is closed) (default: %(default)s)",
+    )
+    p.add_argument(
+        "--connections",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="gevent: connections a worker holds at once (each a greenlet); the next wait in the listen backlog. "
+        "Each is a file descriptor: keep N x --workers under `ulimit -n` (default: %(default)s)",
     )
     p.add_argument("--store", type=store_argument, default="oxigraph", metavar="STORE", help=STORE_HELP)
     p.add_argument(
@@ -117,17 +145,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .dataset import open_dataset
     from .fairness import FairShare
     from .gunicorn_runner import GunicornServer, announce, query_process_hooks
+    from .slow_clients import bounded, register_body_timeout
 
     parts = urlsplit(args.base_iri)
     if parts.scheme not in ("http", "https") or not parts.netloc or not args.base_iri.endswith("/"):
         raise UserError(f"--base-iri {args.base_iri}: give an http(s) IRI ending in /, e.g. {BASE}")
-    for name in ("workers", "threads"):
+    for name in ("workers", "threads", "connections"):
         if getattr(args, name) < 1:
             raise UserError(f"--{name} must be at least 1")
     if not 0 <= args.port <= 65535:
         raise UserError(f"--port {args.port}: not a TCP port")
     if not 0 < args.query_timeout <= 3600 or args.max_rows < 1:
         raise UserError("--query-timeout must be between 0 and 3600 seconds, --max-rows at least 1")
+    if not 0 < args.client_timeout <= 3600:
+        raise UserError("--client-timeout must be between 0 and 3600 seconds")
     if not 0 < args.client_seconds <= 3600 or args.client_concurrency < 1:
         raise UserError("--client-seconds must be between 0 and 3600, --client-concurrency at least 1")
     limits = replace(
@@ -154,13 +185,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         config, limits=replace(limits, memory_mb=plan.query_mb, server_memory=plan.describe())
     )
     app = create_app(config, dataset)
+    if args.worker_class == "gevent":
+        register_body_timeout(app, args.client_timeout)
+        served = bounded(app, body_seconds=args.client_timeout, write_seconds=args.client_timeout)
+        workers: dict[str, object] = {
+            "worker_class": "gevent",
+            "worker_connections": args.connections,
+            "keepalive": HEAD_SECONDS,  # gunicorn's gevent worker reads every request head within keepalive s
+        }
+    else:
+        served = app
+        workers = {"worker_class": "gthread", "threads": args.threads * REQUEST_THREADS}  # waiters queue in the pool
     gc.freeze()  # the loaded store's objects are shared with every worker; the collector leaves them be
     host = f"[{args.host}]" if ":" in args.host else args.host
     options = {
         "bind": f"{host}:{args.port}",
         "workers": args.workers,
-        "worker_class": "gthread",
-        "threads": args.threads * REQUEST_THREADS,  # requests past the query processes wait in the pool's queue
+        **workers,
         "accesslog": "-",
         "errorlog": "-",
         "timeout": 120,
@@ -171,5 +212,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "when_ready": announce(config),
         **query_process_hooks(app),
     }
-    GunicornServer(app, options).run()
+    GunicornServer(served, options).run()
     return 0

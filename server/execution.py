@@ -37,6 +37,7 @@ import gc
 import heapq
 import itertools
 import logging
+import math
 import os
 import pickle
 import queue
@@ -306,11 +307,16 @@ class QueryProcess:
                 return False
         return True
 
-    def kill(self) -> None:
+    def stop(self) -> None:
+        """SIGKILL, leaving the pipe to the request that waits on it: it reads the end, then kills (closes) it.
+        Closing a pipe another greenlet waits on would abort gevent's event loop."""
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+    def kill(self) -> None:
+        self.stop()
         self.conn.close()
 
 
@@ -333,6 +339,8 @@ class Forker:
 
     def spawn(self) -> QueryProcess:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        for end in (ours, theirs):  # gevent's sockets are non-blocking underneath; a Connection's reads must block
+            os.set_blocking(end.fileno(), True)
         with self._lock:
             try:
                 socket.send_fds(self._socket, [b"f"], [theirs.fileno()])
@@ -361,14 +369,26 @@ class Forker:
         os.waitpid(self.pid, 0)
 
 
+def query_process_main(store: LocalStore, limits: QueryLimits, isolate: bool) -> Callable[[Connection], NoReturn]:
+    return lambda conn: serve_queries(conn, store, limits, isolate)
+
+
 class ProcessPool(Executor):
     """`max_concurrent` query processes for one server worker, one query each at a time (see the module)."""
 
-    def __init__(self, store: LocalStore, limits: QueryLimits, *, isolate: bool, close_fds: Sequence[int] = ()):
+    def __init__(
+        self,
+        store: LocalStore,
+        limits: QueryLimits,
+        *,
+        isolate: bool,
+        close_fds: Sequence[int] = (),
+        forker: Forker | None = None,
+    ):
         self.limits = limits
-        self._child_main = lambda conn: serve_queries(conn, store, limits, isolate)
+        self._child_main = query_process_main(store, limits, isolate)
         self._close_fds = tuple(close_fds)
-        self._forker = Forker(self._child_main, self._close_fds)
+        self._forker = forker or Forker(self._child_main, self._close_fds)
         self._forker_lock = threading.Lock()
         self._idle: queue.LifoQueue[QueryProcess] = queue.LifoQueue()  # the last used first: its caches are warm
         self._waiting: list[tuple[float, int]] = []  # (priority, arrival) of the requests waiting for a process
@@ -484,21 +504,30 @@ class ProcessPool(Executor):
             victim = self._running[pid][0]
             self._preempted.add(pid)
         log.warning("query process %d cancelled for a client that used less query time", pid)
-        victim.kill()
+        victim.stop()
         return True
 
     def _answered_in_time(self, process: QueryProcess) -> bool:
         """Whether the answer is ready within the time limit; past SLOW_AFTER s the query yields the CPU."""
         first = min(SLOW_AFTER, self.limits.timeout)
-        if process.conn.poll(first):
+        if readable(process.conn, first):
             return True
         process.yield_cpu()
-        return process.conn.poll(self.limits.timeout - first)
+        return readable(process.conn, self.limits.timeout - first)
 
     def close(self) -> None:
         if not self._closed:
             self._closed = True
             self._forker.close()
+
+
+def readable(conn: Connection, seconds: float) -> bool:
+    """Whether `conn` has data (or its end) within `seconds`. `select.poll` is looked up at each call, so under
+    gunicorn's gevent worker (which patches `select`) the wait lets the worker's other connections go on;
+    `Connection.poll` would block them all, its selector being bound when multiprocessing was imported."""
+    poller = select.poll()
+    poller.register(conn.fileno(), select.POLLIN)
+    return bool(poller.poll(max(0, math.ceil(seconds * 1000))))
 
 
 # --- one executor per process of the app ---
@@ -512,6 +541,14 @@ class ExecutionSlot:
         self._executor: Executor | None = None
         self._pid = -1
         self._lock = threading.Lock()
+        self._forker: tuple[int, Forker] | None = None  # (pid of its server worker, forker) made by prefork
+
+    def prefork(self, close_fds: Sequence[int] = ()) -> None:
+        """Start this process's forker now, before a gevent worker patches the standard library (gunicorn's
+        post_fork): its query processes are then plain processes, as under gthread."""
+        if self.limits.max_concurrent > 0:
+            forker = Forker(query_process_main(self.store, self.limits, self.isolate), close_fds)
+            self._forker = (os.getpid(), forker)
 
     def start(self, close_fds: Sequence[int] = ()) -> Executor:
         with self._lock:
@@ -519,7 +556,10 @@ class ExecutionSlot:
                 if self.limits.max_concurrent <= 0:
                     self._executor = InlineExecutor(self.store, self.limits)
                 else:
-                    self._executor = ProcessPool(self.store, self.limits, isolate=self.isolate, close_fds=close_fds)
+                    forker = self._forker[1] if self._forker and self._forker[0] == os.getpid() else None
+                    self._executor = ProcessPool(
+                        self.store, self.limits, isolate=self.isolate, close_fds=close_fds, forker=forker
+                    )
                     atexit.register(self._executor.close)
                 self._pid = os.getpid()
             assert self._executor is not None  # made above in this process

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -14,7 +16,7 @@ from .execution import execution_slot
 
 
 class GunicornServer(BaseApplication):
-    def __init__(self, app: Flask, options: dict[str, object]) -> None:
+    def __init__(self, app: Callable[..., Any], options: dict[str, object]) -> None:  # a WSGI application
         self._app, self._options = app, options
         super().__init__()
 
@@ -23,22 +25,36 @@ class GunicornServer(BaseApplication):
             if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
                 self.cfg.set(key, value)
 
-    def load(self) -> Flask:
+    def load(self) -> Callable[..., Any]:
         return self._app
 
 
 def query_process_hooks(app: Flask) -> dict[str, Callable]:
     """gunicorn hooks that start a worker's query processes before it serves (while it has one thread) and
-    stop them when it exits; the listening sockets are closed in them."""
+    stop them when it exits; the listening sockets are closed in them. The forker of query processes starts
+    right after the worker's fork, before gevent's worker patches the standard library."""
     slot = execution_slot(app)
+
+    def post_fork(server: Arbiter, worker: Worker) -> None:
+        slot.prefork(close_fds=[listener.fileno() for listener in worker.sockets])
 
     def post_worker_init(worker: Worker) -> None:
         slot.start(close_fds=[listener.fileno() for listener in worker.sockets])
 
     def worker_exit(server: Arbiter, worker: Worker) -> None:
         slot.stop()
+        sys.unraisablehook = quiet_logging_teardown
 
-    return {"post_worker_init": post_worker_init, "worker_exit": worker_exit}
+    return {"post_fork": post_fork, "post_worker_init": post_worker_init, "worker_exit": worker_exit}
+
+
+def quiet_logging_teardown(unraisable: Any) -> None:
+    """Drop the one error gevent's patched threading makes as a worker's interpreter ends: logging's weakref
+    callback asks for a thread id after gevent's module is torn down (a TypeError printed with a traceback,
+    though nothing failed). Any other is reported as usual."""
+    if getattr(unraisable.object, "__name__", "") == "_removeHandlerRef" and unraisable.exc_type is TypeError:
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def announce(config: ServerConfig) -> Callable[[Arbiter], None]:

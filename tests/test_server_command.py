@@ -28,7 +28,16 @@ def dist_copy(built, tmp_path):
 def test_serve_help_lists_the_options():
     result = run_cli("serve", "--help")
     assert result.returncode == 0
-    for option in ("--host", "--port", "--workers", "--store", "--dist", "--base-iri"):
+    for option in (
+        "--host",
+        "--port",
+        "--workers",
+        "--worker-class",
+        "--client-timeout",
+        "--store",
+        "--dist",
+        "--base-iri",
+    ):
         assert option in result.stdout
 
 
