@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Dataset, Graph
 
-from xianan_kg.rdf.namespaces import XKP
+from xianan_kg.rdf.namespaces import BASE, XKP
 
 from .conftest import ROOT, run_cli
 
@@ -78,7 +78,10 @@ def test_export_trig_inferred_has_named_graphs(tmp_path):
     assert result.returncode == 0, result.stderr
     ds = Dataset()
     ds.parse(out, format="trig")
-    assert len([g for g in ds.graphs() if len(g)]) == 3
+    names = {str(g.identifier) for g in ds.graphs() if len(g)}
+    assert names == {
+        f"{BASE}graph/{name}" for name in ("ontology", "data", "data/jianshi-2023-statistical-bulletin", "inferred")
+    }
 
 
 def test_build_prints_inference_counts(tmp_path):

@@ -15,7 +15,7 @@ from xianan_kg.cli import query as query_command
 from xianan_kg.propose import command as propose_command
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError, UserError
-from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_INFERRED, GRAPH_LINKSETS, GRAPH_ONTOLOGY, NQUADS
+from xianan_kg.rdf.release import GRAPH_INFERRED, GRAPH_LINKSETS, GRAPH_ONTOLOGY, NQUADS, data_graphs
 from xianan_kg.rdf.serialize import FORMATS, QUAD_FORMATS, serialize_dataset, serialize_graph, union
 from xianan_kg.reason.keep import InconsistencyError
 from xianan_kg.server import command as serve_command
@@ -76,7 +76,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.linksets:  # the linksets alone, each with its VoID, as the release publishes them
         wanted = sorted(str(g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(GRAPH_LINKSETS))
     else:
-        wanted = [GRAPH_ONTOLOGY, GRAPH_DATA, *([GRAPH_INFERRED] if args.inferred else [])]
+        names = [str(g.identifier) for g in dataset.graphs()]
+        wanted = [GRAPH_ONTOLOGY, *data_graphs(names), *([GRAPH_INFERRED] if args.inferred else [])]
     graphs = {name: dataset.graph(URIRef(name)) for name in wanted}
     if args.format in QUAD_FORMATS:
         data = serialize_dataset(graphs, args.format)
