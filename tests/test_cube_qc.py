@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from xianan_kg.rdf.namespaces import BASE
 from xianan_kg.validate import cube as cube_qc
 
 CUBE = Path(__file__).parent / "cube"
@@ -38,11 +39,12 @@ def test_the_release_is_a_well_formed_cube(release):
 
 
 def test_the_release_gives_the_constraints_something_to_check(release):
-    """100 observations in one data set, four dimensions with ranges, two of them coded by a concept scheme."""
+    """The review's 103 observations and the bulletin's 38, four dimensions with ranges, two of them coded."""
     prologue = f"PREFIX qb: <{QB}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-    assert (
-        count(release, prologue + "SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation ; qb:dataSet [] }") == 103
-    )  # 100 in digits, 3 in Chinese numerals
+    observations = "SELECT (COUNT(*) AS ?n) WHERE {{ ?o a qb:Observation ; qb:dataSet <{}> }}"
+    review, bulletin = (f"{BASE}id/dataset/{name}" for name in ("figures-2023", "jianshi-figures-2023"))
+    assert count(release, prologue + observations.format(review)) == 103  # 100 in digits, 3 in Chinese numerals
+    assert count(release, prologue + observations.format(bulletin)) == 38
     dims = "?dsd qb:component/qb:componentProperty ?d . ?d a qb:DimensionProperty ; rdfs:range []"
     assert count(release, prologue + f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ {dims} }}") == 4
     coded = dims + " ; qb:codeList []"

@@ -15,7 +15,10 @@ from xianan_kg.rdf.namespaces import sparql_prologue
 from .conftest import run_cli
 from .protocol.live_server import shared_server_fixture, start_server  # noqa: F401 - provides `server`
 
-GROWTH = sparql_prologue() + "SELECT ?fig WHERE { ?fig xk:measureType xkc:measure-growth } ORDER BY ?fig"
+GROWTH = sparql_prologue() + (
+    "SELECT ?fig WHERE { ?fig qb:dataSet <https://xianan-kg.example.org/id/dataset/figures-2023> ; "
+    "xk:measureType xkc:measure-growth } ORDER BY ?fig"  # the review's growth rates, not the bulletin's
+)
 
 
 @pytest.fixture()

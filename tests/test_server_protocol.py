@@ -24,7 +24,8 @@ FORM = "application/x-www-form-urlencoded"
 GROWTH = (
     sparql_prologue()
     + """SELECT ?fig ?value WHERE {
-  ?fig xk:measureType xkc:measure-growth ; xk:value ?value . FILTER(?value > 0.08) } ORDER BY ?fig"""
+  ?fig qb:dataSet <https://xianan-kg.example.org/id/dataset/figures-2023> ;  # the review's (not the bulletin's)
+       xk:measureType xkc:measure-growth ; xk:value ?value . FILTER(?value > 0.08) } ORDER BY ?fig"""
 )
 ASK_XIANAN = sparql_prologue() + 'ASK { xkp:xianan xk:divisionCode "421202" }'
 CONSTRUCT_XIANAN = sparql_prologue() + "CONSTRUCT { xkp:xianan ?p ?o } WHERE { xkp:xianan ?p ?o }"
