@@ -108,7 +108,16 @@ def test_no_literal_subjects_in_any_artifact(built):
 
 def test_build_refuses_nonconforming_data_and_writes_nothing(tmp_path):
     broken = paths.ROOT / "tests" / "shapes" / "FigureShape-invalid-01.ttl"
-    context = [paths.DATA_DIR / f for f in ("places.ttl", "organisations.ttl", "dataset.ttl")]
+    # the files the broken one leans on, and the bulletin's, whose 恩施州 the GeoNames linkset links from
+    context = [
+        paths.DATA_DIR / f
+        for f in (
+            "places.ttl",
+            "organisations.ttl",
+            "dataset.ttl",
+            "jianshi-2023-statistical-bulletin/opening-passage.ttl",
+        )
+    ]
     with pytest.raises(BuildError) as exc:
         build(tmp_path / "dist", [*context, broken])
     assert "xk:value must equal" in str(exc.value)
