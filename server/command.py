@@ -144,7 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .config import ServerConfig
     from .dataset import open_dataset
     from .fairness import FairShare
-    from .gunicorn_runner import GunicornServer, announce, query_process_hooks
+    from .gunicorn_runner import GunicornServer, announce, worker_hooks
     from .slow_clients import bounded, register_body_timeout
 
     parts = urlsplit(args.base_iri)
@@ -210,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "proc_name": "xianan-kg",
         "control_socket_disable": True,  # gunicorn >= 25 would open a socket in $HOME otherwise
         "when_ready": announce(config),
-        **query_process_hooks(app),
+        **worker_hooks(app),
     }
     GunicornServer(served, options).run()
     return 0

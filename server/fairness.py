@@ -17,6 +17,10 @@ workers fork, so the budget holds for the whole server, not per worker:
 Addresses share a slot of the ledger by hash (4,096 slots): two clients in one slot share
 one budget, which errs on the side of refusing. Behind a proxy every client has the
 proxy's address: the proxy must then apply its own per-client limits (docs/deploy.md).
+
+Each worker also counts the queries it runs in a row of its own (`claim`); when a worker
+dies, the master gives its running queries back (`release`, from gunicorn's `child_exit`),
+so a killed worker's clients are not refused for queries that no longer run.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from .errors import HttpProblem
 EXTENSION = "xianan_kg.fairness"
 SLOTS = 4096
 FIELDS = 4  # balance (s), last update (monotonic s), running queries, running since (monotonic s)
+ROWS = 64  # workers (live and just replaced) whose running queries are counted per worker
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,44 @@ class ClientLedger:
     def __init__(self, share: FairShare, stale_after: float) -> None:
         self.share, self.stale_after = share, stale_after  # a running count older than this is a dead worker's
         self._cells = multiprocessing.RawArray("d", SLOTS * FIELDS)
+        self._owners = multiprocessing.RawArray("q", ROWS)  # the pid whose row it is; 0: free
+        self._rows = multiprocessing.RawArray("i", ROWS * SLOTS)  # running queries per worker row and slot
         self._lock = multiprocessing.Lock()
+        self._row: int | None = None  # this process's row, once claimed
+
+    def claim(self, pid: int) -> None:
+        """Give the worker `pid` (this process, just forked) a row for its running queries."""
+        with self._lock:
+            for row in range(ROWS):
+                if self._owners[row] == 0:
+                    self._owners[row] = pid
+                    self._row = row
+                    return
+        self._row = None  # more than ROWS workers: its counts go stale only after `stale_after`
+
+    def release(self, pid: int) -> int:
+        """The worker `pid` has died: its running queries no longer run. Returns how many were given back."""
+        given = 0
+        with self._lock:
+            for row in range(ROWS):
+                if self._owners[row] != pid:
+                    continue
+                base = row * SLOTS
+                for slot in range(SLOTS):
+                    held = self._rows[base + slot]
+                    if held:
+                        i = slot * FIELDS
+                        self._cells[i + 2] = max(0.0, self._cells[i + 2] - held)
+                        self._rows[base + slot] = 0
+                        given += held
+                self._owners[row] = 0
+        return given
+
+    def _count(self, i: int, change: int) -> None:
+        """Count a query of slot `i` as started (+1) or ended (-1) in this worker's row; under the lock."""
+        if self._row is not None:
+            cell = self._row * SLOTS + i // FIELDS
+            self._rows[cell] = max(0, self._rows[cell] + change)
 
     @staticmethod
     def slot(client: str) -> int:
@@ -85,6 +127,8 @@ class ClientLedger:
         cells[i + 1] = now
         if cells[i + 2] and now - cells[i + 3] > self.stale_after:
             cells[i + 2] = 0.0
+            for row in range(ROWS):
+                self._rows[row * SLOTS + i // FIELDS] = 0
 
     def balance(self, i: int) -> float:
         """The query time the client of slot `i` has used (as drained): its priority, lower first."""
@@ -115,6 +159,7 @@ class ClientLedger:
                 )
             self._cells[i + 2] = running + 1
             self._cells[i + 3] = now
+            self._count(i, +1)
         return i
 
     def settle(self, i: int, seconds: float, now: float | None = None) -> None:
@@ -124,11 +169,17 @@ class ClientLedger:
             self._drain(i, now)
             self._cells[i] += seconds
             self._cells[i + 2] = max(0.0, self._cells[i + 2] - 1)
+            self._count(i, -1)
 
 
 def init_app(app: Flask, share: FairShare, timeout: float) -> ClientLedger:
     ledger = ClientLedger(share, stale_after=timeout * 3 + 30)
     app.extensions[EXTENSION] = ledger
+    return ledger
+
+
+def ledger_of(app: Flask) -> ClientLedger:
+    ledger: ClientLedger = app.extensions[EXTENSION]
     return ledger
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from gunicorn.workers.base import Worker
 
 from .config import ServerConfig
 from .execution import execution_slot
+from .fairness import ledger_of
 
 
 class GunicornServer(BaseApplication):
@@ -29,14 +31,25 @@ class GunicornServer(BaseApplication):
         return self._app
 
 
-def query_process_hooks(app: Flask) -> dict[str, Callable]:
+def worker_hooks(app: Flask) -> dict[str, Callable]:
     """gunicorn hooks that start a worker's query processes before it serves (while it has one thread) and
     stop them when it exits; the listening sockets are closed in them. The forker of query processes starts
-    right after the worker's fork, before gevent's worker patches the standard library."""
+    right after the worker's fork, before gevent's worker patches the standard library. The master gives a
+    dead worker's running queries back to the client ledger, or a killed worker's clients would be refused
+    for queries that no longer run."""
     slot = execution_slot(app)
+    ledger = ledger_of(app)
 
     def post_fork(server: Arbiter, worker: Worker) -> None:
+        ledger.claim(os.getpid())
         slot.prefork(close_fds=[listener.fileno() for listener in worker.sockets])
+
+    def child_exit(server: Arbiter, worker: Worker) -> None:
+        given = ledger.release(worker.pid)
+        if given:
+            server.log.info(
+                "xianan-kg: worker %s ended with %d queries running; they are no longer counted", worker.pid, given
+            )
 
     def post_worker_init(worker: Worker) -> None:
         slot.start(close_fds=[listener.fileno() for listener in worker.sockets])
@@ -45,7 +58,12 @@ def query_process_hooks(app: Flask) -> dict[str, Callable]:
         slot.stop()
         sys.unraisablehook = quiet_logging_teardown
 
-    return {"post_fork": post_fork, "post_worker_init": post_worker_init, "worker_exit": worker_exit}
+    return {
+        "post_fork": post_fork,
+        "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
+        "child_exit": child_exit,
+    }
 
 
 def quiet_logging_teardown(unraisable: Any) -> None:

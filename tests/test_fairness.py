@@ -53,6 +53,25 @@ def test_a_dead_workers_running_queries_are_forgotten():
     ledger.admit("192.0.2.1", now=61)
 
 
+def test_a_killed_workers_running_queries_are_given_back_when_the_master_reaps_it():
+    """stop 19's CI failure: a worker killed with queries running left them counted, and its client got 429."""
+    ledger = ClientLedger(SHARE, stale_after=600)
+    ledger.claim(4001)  # the worker that will be killed
+    ledger.admit("192.0.2.1", now=0)
+    ledger.admit("192.0.2.1", now=0)
+    ledger.claim(4002)  # its sibling runs one of another client's, which stays counted
+    other = ledger.admit("192.0.2.9", now=0)
+    with pytest.raises(HttpProblem, match="already runs 2 queries"):
+        ledger.admit("192.0.2.1", now=1)
+    assert ledger.release(4001) == 2
+    assert ledger.release(4001) == 0  # a row is given back once
+    ledger.admit("192.0.2.1", now=1)
+    ledger.admit("192.0.2.9", now=1)
+    with pytest.raises(HttpProblem, match="already runs 2 queries"):
+        ledger.admit("192.0.2.9", now=1)
+    ledger.settle(other, 0.1, now=1)
+
+
 def test_an_ipv6_client_is_its_64():
     assert client_of("2001:db8:1:2:aaaa::1") == client_of("2001:db8:1:2:bbbb::2") == "2001:db8:1:2::/64"
     assert client_of("::ffff:192.0.2.1") == "192.0.2.1"
