@@ -63,15 +63,20 @@ def test_setuptools_builds_the_wheel_without_a_warning_about_packages(installed)
     assert "Package would be ignored" not in log
 
 
-def test_every_template_and_static_file_is_installed(installed):
+def installed_server_package(venv: Path) -> Path:
+    """Where the installed xianan_kg.server is, as its interpreter imports it from outside the checkout."""
     run = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", "import xianan_kg.server, sys; print(xianan_kg.server.__file__)"],
+        [str(venv / "bin" / "python"), "-c", "import xianan_kg.server; print(xianan_kg.server.__file__)"],
         capture_output=True,
         text=True,
         check=True,
-        cwd=installed.parent,
+        cwd=venv.parent,  # not the checkout, whose xianan_kg/ would be imported first
     )
-    package = Path(run.stdout.strip()).parent
+    return Path(run.stdout.strip()).parent
+
+
+def test_every_template_and_static_file_is_installed(installed):
+    package = installed_server_package(installed)
     checkout = paths.ROOT / "server"
     wanted = sorted(
         str(f.relative_to(checkout))
@@ -94,14 +99,8 @@ def served(installed, built, tmp_path_factory):
 
 
 def test_the_package_is_installed_not_linked_to_the_checkout(installed):
-    run = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", "import xianan_kg.server, sys; print(xianan_kg.server.__file__)"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=installed.parent,  # not the checkout, whose xianan_kg/ would be imported first
-    )
-    assert "site-packages" in run.stdout and str(paths.ROOT) not in run.stdout
+    package = installed_server_package(installed)
+    assert "site-packages" in package.parts and not package.is_relative_to(paths.ROOT)
 
 
 def test_sparql_answers_from_the_copy(served):

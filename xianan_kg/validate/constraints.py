@@ -1,6 +1,10 @@
 """The shapes' SPARQL constraints (sh:sparql) run on pyoxigraph, and what the compiled SHACL core shares with them.
 
-Each constraint's query is pre-bound to one focus node at a time, as SHACL-SPARQL and pyshacl do. The store
+Each constraint's query is pre-bound to one focus node at a time, as SHACL-SPARQL and pyshacl do; where every
+solution of the query's pattern binds $this (`binds_this`), it is run once for all focus nodes instead, its
+solutions grouped by $this, which answers the same and costs one evaluation rather than one per focus node
+(Oxigraph evaluates a FILTER NOT EXISTS pattern whole for each query: per focus node, the constraints grew with
+the square of the data, 91 s at bench/gen.py's N = 100). The store
 reads the N-Triples text of ontology + data, whose blank-node labels are rdflib's, so every result maps back to
 the rdflib terms pyshacl would report; a literal Oxigraph answers in canonical form is given back as the data
 writes it (`WrittenLiterals`). Messages, paths and severities are read from the shapes graph the way pyshacl
@@ -11,12 +15,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from xianan_kg.rdf.terms import plain_term
@@ -29,6 +35,8 @@ SPARQL_COMPONENT = str(SH.SPARQLConstraintComponent)
 _THIS = re.compile(r"(?<=[\s{}()])[$?]this")
 _OTHER_PRE_BOUND = re.compile(r"(?<=[\s{}()])[$?](?:PATH|currentShape|shapesGraph)\b")
 _REFUSED = re.compile(r"\b(MINUS|VALUES|SERVICE|SELECT\b[^{]*\{[^}]*\bSELECT)\b", flags=re.I | re.S)
+# A query's projection up to its pattern: replaced by `*` for the run over every focus node at once.
+_PROJECTION = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?[^{(]*?(?=\bWHERE\b|\{)", flags=re.I)
 
 
 class Unsupported(Exception):
@@ -45,6 +53,19 @@ class SparqlConstraint:
     message: Literal
     severity: Node | None
     targets: str
+    variables: tuple[str, ...] = ()  # the query's projection
+    for_all_foci: str | None = None  # the query over every focus node at once ($this unbound, SELECT *), if it may
+
+
+@dataclass(frozen=True)
+class FocusSolutions:
+    """A constraint's solutions for one focus node, with the variables the constraint's query projects."""
+
+    variables: list[ox.Variable]
+    rows: Iterable[ox.QuerySolution]
+
+    def __iter__(self) -> Iterator[ox.QuerySolution]:
+        return iter(self.rows)
 
 
 # What pyshacl does with advanced=True that the compiled engine does not: SHACL-AF rules, targets and node expressions,
@@ -109,17 +130,51 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
         own = list(shapes.objects(constraint, SH.message))
         shape_messages = list(shapes.objects(shape, SH.message))
         messages = [m for m in own if m not in shape_messages] + shape_messages if own else shape_messages
+        prefixes = prefix_lines(shapes, constraint) + "\n"
+        pre_binds_this = bool(_THIS.search(text))
+        try:
+            algebra = prepareQuery(prefixes + text).algebra
+        except Exception:  # noqa: BLE001  # rdflib's parser cannot read it: Oxigraph's per focus node reports
+            variables: tuple[str, ...] = ()
+            for_all = None
+        else:
+            variables = tuple(str(v) for v in algebra["PV"] or ())
+            once = pre_binds_this and binds_this(algebra.p) and _PROJECTION.search(text)
+            for_all = prefixes + _PROJECTION.sub("SELECT * ", text, count=1) if once else None
         out.append(
             SparqlConstraint(
                 shape=shape,
-                query=prefix_lines(shapes, constraint) + "\n" + text,
-                pre_binds_this=bool(_THIS.search(text)),
+                query=prefixes + text,
+                pre_binds_this=pre_binds_this,
                 message=only_message(messages, shape),
                 severity=shapes.value(shape, SH.severity),
                 targets=targets_query(shapes, shape),
+                variables=variables,
+                for_all_foci=for_all,
             )
         )
     return out
+
+
+_THIS_VARIABLE = Variable("this")
+
+
+def binds_this(node: CompValue) -> bool:
+    """Whether every solution of this part of a query binds ?this, and no part of it (a LIMIT, a GROUP BY, an
+    ORDER BY, a sub-select) answers differently for all focus nodes at once than for each in turn: then pre-binding
+    $this to a focus node gives the solutions of the unbound query that have it as ?this."""
+    name = node.name
+    if name == "BGP":
+        return any(_THIS_VARIABLE in (s, o) for s, _, o in node.triples)
+    if name in ("Project", "Distinct", "Reduced", "Filter", "Extend", "Graph"):
+        return binds_this(node.p)
+    if name == "Join":
+        return binds_this(node.p1) or binds_this(node.p2)
+    if name == "Union":
+        return binds_this(node.p1) and binds_this(node.p2)
+    if name in ("LeftJoin", "Minus"):
+        return binds_this(node.p1)
+    return False
 
 
 def _true(node: Node | None) -> bool:
@@ -169,17 +224,28 @@ def constraint_violations(
 
 def constraint_solutions(
     store: ox.Store, constraints: list[SparqlConstraint]
-) -> Iterator[tuple[SparqlConstraint, ox.NamedNode | ox.BlankNode, ox.QuerySolutions]]:
-    """Each constraint's query run on the store's default graph once per focus node, $this substituted."""
+) -> Iterator[tuple[SparqlConstraint, ox.NamedNode | ox.BlankNode, FocusSolutions]]:
+    """Each constraint's solutions on the store's default graph per focus node (in the targets' order), $this
+    pre-bound: by one query per focus node, or by one for them all where that answers the same (`binds_this`)."""
     this = ox.Variable("this")
     for constraint in constraints:
         targets = store.query(constraint.targets)
         assert isinstance(targets, ox.QuerySolutions)  # both queries are SELECTs (sparql_constraints makes them)
+        if constraint.for_all_foci is not None:
+            variables = [ox.Variable(name) for name in constraint.variables]
+            by_focus: dict[ox.NamedNode | ox.BlankNode, list[ox.QuerySolution]] = {}
+            solutions = store.query(constraint.for_all_foci)
+            assert isinstance(solutions, ox.QuerySolutions)
+            for solution in solutions:
+                by_focus.setdefault(solution[this], []).append(solution)
+            for (focus,) in targets:
+                yield constraint, focus, FocusSolutions(variables, by_focus.get(focus, []))
+            continue
         for (focus,) in targets:
             bindings = {this: focus} if constraint.pre_binds_this else None
-            solutions = store.query(constraint.query, substitutions=bindings)
-            assert isinstance(solutions, ox.QuerySolutions)
-            yield constraint, focus, solutions
+            one = store.query(constraint.query, substitutions=bindings)
+            assert isinstance(one, ox.QuerySolutions)
+            yield constraint, focus, FocusSolutions(one.variables, one)
 
 
 class WrittenLiterals:
@@ -233,7 +299,7 @@ def _key(literal: Literal) -> object:
 
 
 def _distinct(
-    rows: ox.QuerySolutions, variables: list[ox.Variable], as_written: WrittenLiterals
+    rows: FocusSolutions, variables: list[ox.Variable], as_written: WrittenLiterals
 ) -> Iterator[dict[str, Node]]:
     """Solutions as pyshacl keeps them: those binding this, value or path, each distinct one once."""
     seen = []
