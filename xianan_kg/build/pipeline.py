@@ -163,7 +163,10 @@ def build(
 
         # --- write ---
         names = bind_prefixes(Graph())
-        counts = Counter(kind(URIRef(t.predicate.value), names) for t in inferred)
+        by_predicate = Counter(t.predicate.value for t in inferred)  # named once per predicate, not per triple
+        counts: Counter[str] = Counter()
+        for predicate, n in by_predicate.items():
+            counts[kind(URIRef(predicate), names)] += n
         out = {NQUADS: ("\n".join(lines) + "\n").encode("utf-8")}
         inferred_graph = bind_prefixes(Graph())
         if data is not None and beside is not None:
