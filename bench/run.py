@@ -198,6 +198,10 @@ def start_ours(name: str, dist: Path, *options: str, workers: int = 2, timeout: 
     port = free_port()
     command = [sys.executable, "-m", "xianan_kg", "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--dist", str(dist), "--workers", str(workers), *options]
+    # Every benchmark client comes from 127.0.0.1, one client address to the fair shares (issue 15): at their
+    # defaults (3 queries at once) most of 8 clients' requests are answered 429, which is no measure of the
+    # engine. The shares are lifted here; bench/attack.py and bench/load.py measure them.
+    command += ["--client-concurrency", "1000", "--client-seconds", "3600"]
     t0 = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     server = Server(name, process, f"http://127.0.0.1:{port}/sparql")
@@ -248,7 +252,7 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests - e.status, summary.duration,
     e.status + e.connect + e.read + e.write + e.timeout, latency:percentile(50), latency:percentile(99)))
 end
 """
@@ -256,7 +260,7 @@ end
 
 @dataclass
 class Load:
-    rps: float
+    rps: float  # answers (status below 400) per second: refusals and failures are counted in `errors` only
     p50_ms: float
     p99_ms: float
     errors: int
@@ -285,8 +289,8 @@ def wrk(server: Server, clients: int, duration: float, workdir: Path) -> Load:
     line = next((x for x in out.splitlines() if x.startswith("RESULT")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result for {server.name}:\n{out}")
-    requests, micros, errors, p50, p99 = map(int, line.split()[1:])
-    return Load(requests / (micros / 1e6), p50 / 1000, p99 / 1000, errors)
+    answered, micros, errors, p50, p99 = map(int, line.split()[1:])  # answered: responses below 400 (LUA)
+    return Load(answered / (micros / 1e6), p50 / 1000, p99 / 1000, errors)
 
 
 def python_load(server: Server, clients: int, duration: float) -> Load:
@@ -295,7 +299,7 @@ def python_load(server: Server, clients: int, duration: float) -> Load:
     import threading
 
     latencies: list[float] = []
-    errors = [0]
+    errors, answered = [0], [0]  # throughput counts answers only: a refusal (a 4xx, a 503) is no answer
     lock = threading.Lock()
     parsed = urllib.parse.urlsplit(server.base)
     urls = [urllib.parse.urlsplit(server.url(q.text)) for q in LOCAL]
@@ -320,6 +324,7 @@ def python_load(server: Server, clients: int, duration: float) -> Load:
             with lock:
                 latencies.append(time.perf_counter() - t0)
                 errors[0] += not ok
+                answered[0] += ok
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     t0 = time.perf_counter()
@@ -330,7 +335,7 @@ def python_load(server: Server, clients: int, duration: float) -> Load:
     elapsed = time.perf_counter() - t0
     latencies.sort()
     return Load(
-        len(latencies) / elapsed,
+        answered[0] / elapsed,
         latencies[len(latencies) // 2] * 1000,
         latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         errors[0],
@@ -1129,13 +1134,14 @@ def targets_section(report: Report) -> None:
     rows.append(["first answer after `serve` < 1 s", f"{startup:.2f} s" if startup else "", verdict(
         None if startup is None else startup < 1)])  # fmt: skip
     cold = http.get("ours oxigraph cold|8")
+    failed = f" ({cold['errors']} requests not answered)" if cold and cold["errors"] else ""  # never met with them
     for peer, factor in (("rdflib-endpoint", 10), ("Virtuoso 7", 2)):
         other = http.get(f"{peer}|8")
         ratio = cold["rps"] / other["rps"] if cold and other else None
-        rows.append([f"cold, 8 clients: ≥ {factor}× {peer}", f"{ratio:.1f}×" if ratio else "",
-                     verdict(None if ratio is None else ratio >= factor)])  # fmt: skip
-    rows.append(["cold, 8 clients: p99 < 50 ms", f"{cold['p99_ms']:.1f} ms" if cold else "",
-                 verdict(None if not cold else cold["p99_ms"] < 50)])  # fmt: skip
+        rows.append([f"cold, 8 clients: ≥ {factor}× {peer}", f"{ratio:.1f}×{failed}" if ratio else "",
+                     verdict(None if ratio is None else ratio >= factor and not failed)])  # fmt: skip
+    rows.append(["cold, 8 clients: p99 < 50 ms", f"{cold['p99_ms']:.1f} ms{failed}" if cold else "",
+                 verdict(None if not cold else cold["p99_ms"] < 50 and not failed)])  # fmt: skip
     per_query = d.get("http_over_local")
     if per_query is not None and "per_query_verdict" not in d:  # issue 8's form; issue 13 restates it (below)
         rows.append(["N = 100: every query's p50 over HTTP within 2× of in process",
