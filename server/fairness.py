@@ -93,9 +93,14 @@ class ClientLedger:
         self._row = None  # more than ROWS workers: its counts go stale only after `stale_after`
 
     def release(self, pid: int) -> int:
-        """The worker `pid` has died: its running queries no longer run. Returns how many were given back."""
+        """The worker `pid` has died: its running queries no longer run. Returns how many were given back.
+
+        Run by gunicorn's master, which must not hang: a worker killed inside `admit` or `settle` (a few
+        microseconds) would hold the lock for ever, so the master gives up after a second and returns 0."""
         given = 0
-        with self._lock:
+        if not self._lock.acquire(timeout=1.0):
+            return 0
+        try:
             for row in range(ROWS):
                 if self._owners[row] != pid:
                     continue
@@ -108,6 +113,8 @@ class ClientLedger:
                         self._rows[base + slot] = 0
                         given += held
                 self._owners[row] = 0
+        finally:
+            self._lock.release()
         return given
 
     def _count(self, i: int, change: int) -> None:

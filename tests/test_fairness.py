@@ -72,6 +72,16 @@ def test_a_killed_workers_running_queries_are_given_back_when_the_master_reaps_i
     ledger.settle(other, 0.1, now=1)
 
 
+def test_the_master_does_not_hang_on_a_lock_a_killed_worker_held():
+    ledger = ClientLedger(SHARE, stale_after=600)
+    ledger.claim(4001)
+    ledger.admit("192.0.2.1", now=0)
+    ledger._lock.acquire()  # as if a worker had been killed inside admit
+    started = time.monotonic()
+    assert ledger.release(4001) == 0
+    assert time.monotonic() - started < 5
+
+
 def test_an_ipv6_client_is_its_64():
     assert client_of("2001:db8:1:2:aaaa::1") == client_of("2001:db8:1:2:bbbb::2") == "2001:db8:1:2::/64"
     assert client_of("::ffff:192.0.2.1") == "192.0.2.1"
