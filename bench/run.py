@@ -66,8 +66,8 @@ from rdflib import Graph  # noqa: E402
 
 from tests import virtuoso  # noqa: E402
 from xianan_kg import __version__  # noqa: E402
-from xianan_kg.build.pipeline import BuildResult, build  # noqa: E402
-from xianan_kg.build.storedir import write_oxigraph_store  # noqa: E402
+from xianan_kg.assemble.pipeline import BuildResult, build  # noqa: E402
+from xianan_kg.assemble.storedir import write_oxigraph_store  # noqa: E402
 from xianan_kg.query.api import list_queries  # noqa: E402
 from xianan_kg.rdf.release import ARTIFACT_STEM, GRAPH_DATA, GRAPH_INFERRED, GRAPH_ONTOLOGY  # noqa: E402
 from xianan_kg.reason.keep import kept_inference  # noqa: E402

@@ -96,7 +96,7 @@ def library_query(name: str) -> Response:
 
 @bp.route("/completion.json", methods=["GET"])
 def completion() -> Response:
-    """The build's completion index (xianan_kg.build.completion) for the editor: read from dist/, never computed here."""
+    """The build's completion index (xianan_kg.assemble.completion) for the editor: read from dist/, never computed here."""
     path = current_dataset().artifact(COMPLETION_FILE)
     if path is None:  # a lean build writes none
         raise HttpProblem(404, f"Not Found: {COMPLETION_FILE} is not in the release; run `xianan-kg build`")

@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from xianan_kg.server import ServerConfig, create_app
 from xianan_kg.server.execution import execution_slot
 
-from xianan_kg.build.pipeline import BuildResult, build
+from xianan_kg.assemble.pipeline import BuildResult, build
 from xianan_kg.rdf import paths
 from xianan_kg.source.documents import Documents
 from xianan_kg.source.load import Sources, load_sources

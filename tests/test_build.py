@@ -8,8 +8,8 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from xianan_kg.build.parallel import Background, ChildFailed
-from xianan_kg.build.pipeline import BuildError, build, reasoning_free_files
+from xianan_kg.assemble.parallel import Background, ChildFailed
+from xianan_kg.assemble.pipeline import BuildError, build, reasoning_free_files
 from xianan_kg.link.linkset import linkset_files, linkset_graph_iri
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.release import GRAPH_DATA, GRAPH_DIVISIONS, GRAPH_INFERRED, GRAPH_ONTOLOGY, document_graph

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from xianan_kg.build.pipeline import BuildError, build
+from xianan_kg.assemble.pipeline import BuildError, build
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.release import STORE_STAMP

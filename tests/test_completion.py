@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from xianan_kg.build.completion import compact, pinyin
+from xianan_kg.assemble.completion import compact, pinyin
 
 
 def test_the_build_writes_the_index_with_every_kind_of_term(built):

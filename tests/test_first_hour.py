@@ -166,7 +166,7 @@ def test_the_status_chart_counts_the_projects_without_a_status_too(client):
 def test_the_chinese_ontology_contents_are_in_pinyin_order(built):
     import re
 
-    from xianan_kg.build.docs import reading_key
+    from xianan_kg.assemble.docs import reading_key
 
     html = built.files["ontology.zh.html"].read_text(encoding="utf-8")
     toc = html[html.index('id="toc"') :]

@@ -28,7 +28,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from xianan_kg.build.pipeline import BuildResult, build
+from xianan_kg.assemble.pipeline import BuildResult, build
 from xianan_kg.link.linkset import MATCH_LABEL, linkset_graph_iri, load_linksets
 from xianan_kg.link.wikidata import WIKIDATA_DATASET, WIKIDATA_SPARQL
 from xianan_kg.rdf import paths

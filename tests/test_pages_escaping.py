@@ -14,7 +14,7 @@ import pytest
 from xianan_kg.server import ServerConfig, create_app
 from xianan_kg.server.dataset import PublishedDataset
 
-from xianan_kg.build.docs import documentation_files
+from xianan_kg.assemble.docs import documentation_files
 from xianan_kg.rdf.namespaces import sparql_prologue
 from xianan_kg.rdf.release import GRAPH_DATA
 from xianan_kg.store.local import OxigraphStore

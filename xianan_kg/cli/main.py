@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from xianan_kg import __version__
-from xianan_kg.build.pipeline import BuildError, build
+from xianan_kg.assemble.pipeline import BuildError, build
 from xianan_kg.cli import link as link_command
 from xianan_kg.cli import query as query_command
 from xianan_kg.propose import command as propose_command

@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier, Node
 
-from xianan_kg.build.storedir import store_is_current
+from xianan_kg.assemble.storedir import store_is_current
 from xianan_kg.rdf import paths
 from xianan_kg.rdf.errors import InputError
 from xianan_kg.rdf.literals import engine_term

@@ -4,7 +4,7 @@
      (xkp:xi). Choosing one inserts its compact IRI, and its PREFIX line when the query lacks it.
    - the search box in every page's header: the same names find the things that have a page on this site;
      choosing one opens its page (Enter without a choice still searches, as the form does without JavaScript).
-   The index is the build's dist/completion.json (xianan_kg/build/completion.py), fetched on first use from the
+   The index is the build's dist/completion.json (xianan_kg/assemble/completion.py), fetched on first use from the
    address the search box names (data-completion). Keys: ↑/↓ choose, Enter (or Tab in the editor) takes the
    choice, Esc closes. Names reach the page as text nodes only. */
 (function () {

@@ -31,11 +31,11 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from xianan_kg.build.completion import completion_files
-from xianan_kg.build.docs import documentation_files
-from xianan_kg.build.parallel import Background
-from xianan_kg.build.parse import Literals, Parsed, merged, parse_documents
-from xianan_kg.build.storedir import write_oxigraph_store
+from xianan_kg.assemble.completion import completion_files
+from xianan_kg.assemble.docs import documentation_files
+from xianan_kg.assemble.parallel import Background
+from xianan_kg.assemble.parse import Literals, Parsed, merged, parse_documents
+from xianan_kg.assemble.storedir import write_oxigraph_store
 from xianan_kg.link.divisions import divisions_ntriples
 from xianan_kg.link.linkset import linkset_graphs
 from xianan_kg.rdf import paths
